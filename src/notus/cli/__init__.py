@@ -1,0 +1,1 @@
+"""The `notus` command line: one module per command, each with `register(subparsers)`."""

@@ -1,0 +1,70 @@
+"""Entry point: dispatches to one module per command and turns notus errors into exit codes.
+
+Exit codes: 0 ok, 2 usage or spec error, 1 data or runtime error. A user mistake never prints a
+traceback; an unexpected exception is a notus bug and prints one line (NOTUS_DEBUG=1 shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+
+from notus import __version__
+from notus.core.errors import NotusError
+
+# Each name is a module notus.cli.<name> with `register(subparsers)`; order is the --help order.
+COMMANDS = ("run", "versions", "show", "query", "sample", "report", "publish", "train")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its one-line style
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="notus", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.description = "Declarative, versioned curation of LLM preference data into DPO training sets."
+    parser.add_argument("--version", action="version", version=f"notus {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"notus.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"notus.cli.{name}":
+                continue  # command not installed in this build
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except NotusError as exc:
+        print(f"notus: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("notus: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("NOTUS_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"notus: internal error: {type(exc).__name__}: {exc} (a notus bug; NOTUS_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
