@@ -1,0 +1,45 @@
+# notus: `make data` builds every pipeline on the embedded sample; `make test` runs the tests.
+# Both create .venv and install into it when it is missing (torch pinned: an unpinned trl pulls CUDA).
+
+PY       := .venv/bin/python
+NOTUS    := .venv/bin/notus
+SAMPLE   := data/sample
+PROMPTS  ?= 3000
+SEED     ?= 42
+PIPELINES := $(wildcard pipelines/*.yaml)
+export HF_HUB_OFFLINE ?= 1
+export HF_DATASETS_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+
+.PHONY: data test lint bench train-smoke clean-data install
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[train,dev]"
+	touch $@
+
+$(SAMPLE)/.done: .venv/.installed
+	$(NOTUS) sample --prompts $(PROMPTS) --seed $(SEED) --out $(SAMPLE)
+	touch $@
+
+data: .venv/.installed $(SAMPLE)/.done
+	@for p in $(PIPELINES); do $(NOTUS) run $$p || exit $$?; done
+	$(NOTUS) versions
+
+test: .venv/.installed
+	$(PY) -m pytest -q
+
+lint: .venv/.installed
+	.venv/bin/ruff check src tests
+
+bench: .venv/.installed
+	$(PY) -m notus.bench
+
+train-smoke: .venv/.installed data
+	$(PY) -m notus.train.smoke
+
+clean-data:
+	rm -rf data/build data/notus.duckdb
