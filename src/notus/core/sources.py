@@ -101,7 +101,8 @@ def resolve_source(name: str, uri: str, cache_dir: Path | None = None) -> Source
     cache.save()
     h = hashlib.sha256()
     for f, p in zip(entries, files, strict=True):
-        rel = p.relative_to(root).as_posix() if root.is_dir() else p.name
+        # a single file's name is not content; inside a folder the relative path orders the records
+        rel = p.relative_to(root).as_posix() if root.is_dir() else ""
         h.update(f"{rel}\0{f.sha256}\n".encode())
     return Source(name=name, uri=uri, files=entries, fingerprint=h.hexdigest())
 

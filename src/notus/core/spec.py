@@ -258,9 +258,11 @@ def _step(
 def _order(path: Path, steps: list[StepSpec]) -> list[StepSpec]:
     """Topological order (stable in spec order); checks unknown and duplicate tables, and cycles."""
     writer: dict[str, StepSpec] = {}
+    names: set[str] = set()
     for step in steps:
-        if sum(s.name == step.name for s in steps) > 1:
+        if step.name in names:
             raise SpecError(path, step.key, f"duplicate step name '{step.name}'")
+        names.add(step.name)
         for table in step.writes:
             if table in writer:
                 raise SpecError(path, step.key, f"table '{table}' is also written by step '{writer[table].name}'")
