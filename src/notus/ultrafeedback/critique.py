@@ -1,0 +1,229 @@
+"""The negative-critique detector: how clearly a GPT-4 critique text condemns the response it scores.
+
+WHY: the UltraFeedback overall_score defect turned critique score 1 into 10, so a top score is not to be
+trusted on its own. The ratings catch most of those (mismatch kind `score_defect`), but ratings can be
+N/A, missing, or disagree with the critique; the critique text is the one witness written together with
+the score. This module reads that text with a small, published lexicon, so that every flag can be
+explained by the phrases that fired (the `evidence` column) and the rule can be argued with.
+
+HOW IT DECIDES (vectorised Polars string expressions, no Python loop over rows):
+1. Normalise: lower case, curly quotes to straight, "n't" to " not" ("doesn't" -> "does not"), and the
+   non-negating "not only / not just / not merely" to "also".
+2. Criticism aimed at the QUESTION rather than the response is set aside: "false premise", "the question
+   is nonsensical" (false_qa critiques praise responses that spot those).
+3. Ordered rules, each a regular expression with a weight. A rule's matches are counted, reported as
+   evidence, then blanked out so a later, more general rule cannot count the same words again:
+   - softened failures ("does not fully address", "not entirely accurate") count little (1),
+   - failures to do the task ("does not address", "fails to answer", "ignores the instruction") and
+     negated virtues ("not helpful", "not accurate at all") are damning (3 and 2.5),
+   - NEGATED FAULTS ARE NOT FAULTS: "no errors", "not incorrect", "without any inaccuracies",
+     "free of hallucinations" are blanked out with weight 0 before the faults are counted,
+   - intensified faults ("completely incorrect", "severely misleading"), fabrication and hallucination
+     (3), faults (incorrect, misleading, irrelevant, contradicts, misunderstands: 2), mild faults
+     (wrong, fails, unclear: 1 to 1.5) and hedges (errors, lacks, missing: 0.5 to 1),
+   - virtues subtract (excellent, fully aligns, well-structured: 2 to 1.5; accurate, helpful,
+     comprehensive, correct: 1; good, relevant: 0.5).
+4. negativity = sum of fault weights - sum of virtue weights. The mismatch step flags a completion whose
+   overall_score is at the top (>= defect_score_min) when negativity >= negative_critique_threshold
+   (default 3: one damning phrase with nothing good said, or two plain faults, outweigh a mild virtue).
+
+The lexicon was written from how GPT-4 critiques in UltraFeedback talk ("Your answer is not helpful and
+contains fabricated information", "The response fails to address the question", "Your answer is accurate
+and well-structured, but could be more concise"), not from any generator's templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from notus.core.step import StepContext, polars_step
+
+# Words that may sit between a negator and the fault it negates: "there are NO obvious factual ERRORS",
+# "does NOT seem to CONTAIN any INACCURACIES". A closed list, so "not helpful and contains errors" is never
+# read as a negated "errors".
+_FILLER = (
+    r"(?:any|obvious|major|minor|significant|glaring|apparent|noticeable|serious|real|such|signs? of|"
+    r"evidence of|instances? of|contain|contains|containing|include|includes|including|have|has|had|show|"
+    r"shows|present|presents|introduce|introduces|make|makes|made|there|are|is|were|was|be|been|seem|seems|"
+    r"appear|appears|to|the|a|an|other|further|additional|notable|evident|factual|logical|grammatical|"
+    r"spelling|critical|severe|very|particularly|really|at all|entirely|completely|totally|quite|"
+    r"necessarily|overly|too|find|found|detect|detected|identify|identified|spot|spotted|i|we|can|could|"
+    r"single|major|clear|obvious)"
+)
+_NEGATOR = r"\b(?:not|no|never|nothing|none|without|hardly|barely|neither|nor|free (?:of|from)|devoid of|absence of)"
+_FAULT_WORDS = (
+    r"(?:errors?|mistakes?|inaccurac(?:y|ies)|inaccurate|incorrect(?:ness)?|wrong|false|falsehoods?|"
+    r"misleading|irrelevant|off-topic|unrelated|issues?|problems?|flaws?|flawed|hallucinat\w*|fabricat\w*|"
+    r"contradictions?|contradictory|misinformation|misunderstandings?|inconsisten\w*|deviations?|"
+    r"confusing|confusion|unclear|ambigu\w*|harmful|bias(?:es|ed)?|untruthful|dishonest|fail\w*|"
+    r"omissions?|concerns?|misconceptions?|discrepanc(?:y|ies)|nonsens\w*)"
+)
+_VIRTUE_WORDS = (
+    r"(?:helpful|useful|relevant|related|accurate|correct|truthful|honest|appropriate|informative|valid|"
+    r"reliable|acceptable|satisfactory|adequate|aligned|coherent|meaningful|on-topic|factual|true|right)"
+)
+_SOFTENER = r"(?:fully|entirely|completely|quite|always|totally|perfectly|necessarily|wholly|100%|all that)"
+_TASK_VERBS = (
+    r"(?:address|answer|respond to|follow|adhere to|meet|comply with|fulfil|fulfill|satisfy|understand|"
+    r"solve|align with|relate to|stick to|focus on|convey)"
+)
+_HELPING_VERBS = (
+    r"(?:provide|include|mention|explain|consider|acknowledge|complete|clarify|offer|give|capture|cover)"
+)
+_FAILS = r"\b(?:does not|did not|do not|fails? to|failed to|failing to|can not|unable to|neglects? to|neglected to)"
+_INTENSIFIER = (
+    r"\b(?:severely|completely|entirely|totally|wholly|fundamentally|utterly|absolutely|blatantly|grossly|"
+    r"highly|very|extremely|seriously|clearly|largely|mostly|significantly)"
+)
+_BAD_ADJECTIVES = (
+    r"(?:incorrect|wrong|inaccurate|irrelevant|unrelated|off-topic|false|fabricated|misleading|unhelpful|"
+    r"flawed|nonsensical|deceptive|untruthful|confusing|incoherent|unreliable|inappropriate|lacking|"
+    r"deficient|insufficient|inadequate|misguided|erroneous|useless)"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of the lexicon: what it catches, how much it weighs (faults > 0, virtues < 0)."""
+
+    name: str
+    weight: float
+    pattern: str
+
+
+# Applied in this order; each rule's matches are blanked before the next rule runs.
+RULES: tuple[Rule, ...] = (
+    Rule("question_fault", 0.0,
+         r"\b(?:false|incorrect|flawed|faulty|mistaken|wrong|invalid|erroneous|nonsensical|misleading|absurd)"
+         r" (?:premises?|assumptions? in the question)\b"
+         r"|\b(?:question|instruction|prompt|premise|query)(?: itself)? (?:is|was|seems|appears|contains)"
+         r"(?: to be)?(?: a)? (?:\w+ )?(?:nonsensical|incorrect|false|misleading|flawed|wrong|illogical|"
+         r"unclear|confusing|ambiguous|based on)\b"),
+    Rule("reference", 0.0,
+         r"\bthe (?:correct|right|accurate|proper|appropriate|relevant) (?:\w+ )?(?:answer|response|option|"
+         r"solution|approach|way|translation|output|information|value|term|word|sentence|choice|label|"
+         r"spelling|format|classification|category|order|sequence|number|result|formula|date|name)\b"),
+    Rule("advice", 0.0,
+         r"\b(?:avoid|avoiding|prevent|check for|watch out for|careful (?:of|with|about)|minimi[sz]e|reduce)"
+         r"(?: \w+){0,3}? " + _FAULT_WORDS + r"\b"
+         r"|\b(?:(?:ensure|ensuring|make sure|try to|aim to|strive to|should|could|would|might)(?: \w+){0,3}?"
+         r"|more|less) (?:" + _VIRTUE_WORDS + r"|comprehensive|thorough|precise|concise|clear|detailed|"
+         r"engaging|informative|specific)\b"),
+    Rule("softened_failure", 1.0,
+         _FAILS + r" " + _SOFTENER + r" " + _TASK_VERBS + r"\b"
+         r"|\bnot " + _SOFTENER + r" (?:\w+ ){0,1}" + _VIRTUE_WORDS + r"\b"
+         r"|\bnot (?:\w+ ){0,2}(?:perfect|flawless|ideal|excellent|exhaustive)\b"),
+    Rule("task_failure", 3.0,
+         _FAILS + r" (?:(?:actually|directly|even|at all|really|properly|correctly|adequately|clearly|"
+         r"specifically|explicitly|accurately) )?" + _TASK_VERBS + r"\b"
+         r"|\b(?:ignores?|ignored|ignoring|disregards?|disregarded|misses|missed|misunderstands?|"
+         r"misunderstood|misinterprets?|misinterpreted) (?:the |your |user's )?(?:main |original |given )?"
+         r"(?:instructions?|question|task|prompt|point|request|query)\b"
+         r"|\b(?:does not|did not|do not) make (?:any )?sense\b|\bmakes? no sense\b"
+         r"|\b(?:not|never) (?:(?:a |an )?(?:valid|appropriate|acceptable|relevant|correct|proper) )"
+         r"(?:answer|response)\b"),
+    Rule("omission", 1.0,
+         _FAILS + r" (?:" + _SOFTENER + r" |(?:really|actually|directly|clearly|explicitly) )?"
+         + _HELPING_VERBS + r"\b"
+         r"|\bpartially (?:correct|accurate|addresses|answers|follows|aligns|meets|relevant|helpful)\b"),
+    Rule("negated_virtue", 2.5,
+         r"\b(?:not|never|hardly|barely|no|(?:lacks?|lacking|without) any) (?:" + _FILLER + r" ){0,3}"
+         + _VIRTUE_WORDS + r"\b"),
+    Rule("minor_fault", 0.5,
+         r"\b(?:minor|slight|small|little|a few|some|occasional|tiny|one|an|a)(?: \w+)? (?:errors?|mistakes?|"
+         r"inaccurac(?:y|ies)|issues?|problems?|flaws?|inconsistenc(?:y|ies)|deviations?|omissions?|"
+         r"oversights?)\b|\bslightly (?:incorrect|inaccurate|off|misleading|wrong|unclear|confusing|verbose)\b"),
+    Rule("negated_fault", 0.0,
+         _NEGATOR + r" (?:" + _FILLER + r" ){0,3}" + _FAULT_WORDS + r"\b|\b(?:error|mistake|hallucination)-free\b"),
+    Rule("damning_fault", 3.0,
+         _INTENSIFIER + r" " + _BAD_ADJECTIVES + r"\b"
+         r"|\bfabricat\w*|\bhallucinat\w*|\bnonsensical\b|\bgibberish\b|\bincoherent\b"
+         r"|\bconfidently (?:incorrect|wrong)\b|\buntruthful\b|\bunhelpful\b|\buseless\b|\bworthless\b"
+         r"|\bneeds? (?:significant|major|substantial|a lot of|considerable) (?:improvement|work|revision)"),
+    Rule("serious_fault", 2.0,
+         r"\b(?:major|serious|significant|critical|glaring|fundamental|severe|numerous|multiple|several)"
+         r" (?:factual )?(?:errors?|mistakes?|inaccurac(?:y|ies)|issues?|problems?|flaws?|"
+         r"misunderstandings?|misconceptions?)\b"
+         r"|\bincorrect(?:ly)?\b|\binaccura(?:te|tely|cy|cies)\b|\bmisleading\b|\birrelevant\b"
+         r"|\boff-topic\b|\bunrelated\b|\bcontradict\w*|\bmisunderst\w*|\bmisinterpret\w*|\bdeceptive\b"
+         r"|\buntrue\b|\berroneous\b|\bunacceptable\b|\bunreliable\b|\bmisinformation\b|\bdishonest\b"
+         r"|\bfalse (?:information|claims?|statements?|facts?|assertions?)\b|\bpoor(?:ly)?\b"),
+    Rule("fault", 1.5, r"\bwrong\b|\bfail(?:s|ed|ing|ure)?\b|\binappropriate\b|\bincomplete\b|\bharmful\b"),
+    Rule("mild_fault", 1.0, r"\bconfusing\b|\bunclear\b|\binconsisten\w*|\bdeviat\w*"),
+    Rule("hedge", 0.5, r"\berrors?\b|\bmistakes?\b|\bflaw(?:s|ed)?\b|\blacks?\b|\blacking\b|\bmissing\b"
+                       r"|\bvague\b|\bissues?\b"),
+    Rule("strong_virtue", -2.0,
+         r"\b(?:excellent|outstanding|exceptional|perfect(?:ly)?|flawless|superb|impeccable|spot-on|"
+         r"fantastic|brilliant|exemplary)\b|\b(?:great|good|nice) (?:job|work)\b|\bwell done\b"),
+    Rule("virtue", -1.5,
+         r"\bfully (?:aligns?|aligned|compl(?:y|ies|iant)|meets?|addresses|answers|satisfies|follows|adheres)\b"
+         r"|\baligns? (?:well|perfectly|closely|fully) with\b"
+         r"|\bwell-(?:structured|written|organi[sz]ed|explained|done|crafted|articulated|reasoned|thought-out|"
+         r"presented|researched)\b|\bwell (?:structured|written|organi[sz]ed|explained|articulated)\b"
+         r"|\b(?:highly|very|extremely) (?:helpful|informative|accurate|relevant|useful)\b|\bimpressive\b"),
+    Rule("mild_virtue", -1.0,
+         r"\baccurate(?:ly)?\b|\bcorrect(?:ly)?\b|\bhelpful\b|\bcomprehensive\b|\bthorough\b|\binformative\b"
+         r"|\binsightful\b|\bclear and concise\b|\bconcise and clear\b|\btruthful\b|\bprecise\b|\buseful\b"
+         r"|\bengaging\b|\bhonest\b"),
+    Rule("faint_virtue", -0.5, r"\bgood\b|\brelevant\b|\bdetailed\b|\bclear\b|\bconcise\b|\bgreat\b"),
+)
+
+BLANK = " | "  # what a matched phrase is replaced with: no word, so no later rule can reuse it
+
+
+def normalize(text: pl.Expr) -> pl.Expr:
+    """Lower case, one apostrophe, "n't" spelled out, hyphens kept, runs of blanks collapsed."""
+    t = text.fill_null("").str.to_lowercase()
+    t = t.str.replace_all(r"[\u2018\u2019`\u00b4]", "'")
+    t = t.str.replace_all(r"[\u2010-\u2013]", "-")
+    t = t.str.replace_all(r"\bcan't\b", "can not").str.replace_all(r"\bwon't\b", "will not")
+    t = t.str.replace_all(r"\bcannot\b", "can not").str.replace_all(r"n't\b", " not")
+    t = t.str.replace_all(r"\bnot (?:only|just|merely)\b", "also")
+    t = t.str.replace_all(r"\boff topic\b", "off-topic").str.replace_all(r"\bspot on\b", "spot-on")
+    return t.str.replace_all(r"\s+", " ")
+
+
+def score_critiques(frame: pl.LazyFrame, column: str = "critique") -> pl.LazyFrame:
+    """Add `negativity` (fault weights minus virtue weights), `fault_weight`, `virtue_weight` and
+    `evidence` (the fault phrases that fired, in rule order, '; '-joined; NULL when none) to `frame`."""
+    text = "__critique_text"
+    lf = frame.with_columns(normalize(pl.col(column)).alias(text))
+    fault_terms: list[pl.Expr] = []
+    virtue_terms: list[pl.Expr] = []
+    evidence: list[str] = []
+    for i, rule in enumerate(RULES):
+        hits = f"__hits_{i}"
+        lf = lf.with_columns(
+            pl.col(text).str.extract_all(rule.pattern).alias(hits),
+            pl.col(text).str.replace_all(rule.pattern, BLANK).alias(text),
+        )
+        weighted = pl.col(hits).list.len().cast(pl.Float64) * abs(rule.weight)
+        if rule.weight > 0:
+            fault_terms.append(weighted)
+            evidence.append(hits)
+        elif rule.weight < 0:
+            virtue_terms.append(weighted)
+    fault = pl.sum_horizontal(fault_terms).alias("fault_weight")
+    virtue = pl.sum_horizontal(virtue_terms).alias("virtue_weight")
+    joined = pl.concat_list([pl.col(h) for h in evidence]).list.join("; ")
+    lf = lf.with_columns(fault, virtue, pl.when(joined != "").then(joined).alias("evidence"))
+    lf = lf.with_columns((pl.col("fault_weight") - pl.col("virtue_weight")).alias("negativity"))
+    return lf.drop([text, *(f"__hits_{i}" for i in range(len(RULES)))])
+
+
+@polars_step(
+    "ultrafeedback.critique_negativity",
+    reads={"responses": ["record_id", "prompt_id", "completion_index", "critique"]},
+    writes={"critique_negativity": [
+        "record_id", "prompt_id", "completion_index", "negativity", "fault_weight", "virtue_weight", "evidence",
+    ]},
+)
+def critique_negativity(ctx: StepContext, responses: pl.LazyFrame) -> pl.LazyFrame:
+    """Score every completion's critique text; the `mismatches` SQL step applies the threshold, so changing
+    it re-runs a join, not the regular expressions."""
+    scored = score_critiques(responses.select("record_id", "prompt_id", "completion_index", "critique"))
+    return scored.select(
+        "record_id", "prompt_id", "completion_index", "negativity", "fault_weight", "virtue_weight", "evidence",
+    )
