@@ -1,0 +1,70 @@
+-- completions (published): one row per ingested completion, with its rating mean and repaired score.
+--
+-- mean_rating = weighted mean of the aspect ratings, over the aspects in $aspects with the weights in
+--   $weights (same order; an empty list means every aspect weighs 1). A rating that is N/A or did not
+--   parse arrives from ingest as NULL and is skipped, so the mean is over the ratings that exist
+--   (the Notus rule: average of int(Rating) skipping "N/A"); n_ratings counts the ratings used (weight > 0).
+--   No usable rating -> mean_rating NULL, n_ratings 0.
+-- helpfulness .. truthfulness: the four ratings as given (INTEGER or NULL), whatever $aspects says.
+-- fixed_overall_score / review_needed: the upstream fix of the 1 -> 10 parser defect (OpenBMB README,
+--   2023-12-29), applied only when $repair is true, to completions with overall_score = 10:
+--   mean_rating <= 2 -> 1; mean_rating > 4 -> 10; otherwise (or no ratings) NULL and review_needed,
+--   because upstream re-asked GPT-4 there. Every other score is kept. With $repair false the column is a
+--   copy of overall_score and review_needed is false, so downstream SQL can always rank by
+--   fixed_overall_score (the `overall_score` binarization does).
+-- Covers every record in `prompts` (duplicates included): it describes the data, not one binarization.
+WITH chosen_aspects AS (
+    SELECT
+        CASE WHEN len(list_distinct($aspects)) < len($aspects) THEN error('param aspects: an aspect is listed twice')
+             WHEN aspect IN ('helpfulness', 'honesty', 'instruction_following', 'truthfulness') THEN aspect
+             ELSE error('param aspects: unknown aspect ' || coalesce('''' || aspect || '''', 'NULL (more weights than aspects?)')
+                        || '; known: helpfulness, honesty, instruction_following, truthfulness') END AS aspect,
+        CASE WHEN TRY_CAST(weight AS DOUBLE) >= 0 THEN TRY_CAST(weight AS DOUBLE)
+             ELSE error('param weights: each weight must be a number >= 0, one per aspect (got '
+                        || coalesce(CAST(weight AS VARCHAR), 'a missing weight') || ' for '
+                        || coalesce(aspect, '?') || ')') END AS weight
+    FROM (
+        SELECT
+            unnest($aspects) AS aspect,
+            unnest(CASE WHEN len($weights) = 0 THEN list_transform($aspects, lambda a: '1') ELSE
+                   list_transform($weights, lambda w: CAST(w AS VARCHAR)) END) AS weight
+    )
+),
+used AS (
+    SELECT r.record_id, r.completion_index,
+           sum(a.weight * r.rating) / nullif(sum(a.weight), 0) AS mean_rating,
+           CAST(count(*) FILTER (WHERE a.weight > 0) AS INTEGER) AS n_ratings
+    FROM ratings r JOIN chosen_aspects a ON r.aspect = a.aspect
+    WHERE r.rating IS NOT NULL
+    GROUP BY r.record_id, r.completion_index
+),
+wide AS (
+    SELECT record_id, completion_index,
+           CAST(max(rating) FILTER (WHERE aspect = 'helpfulness') AS INTEGER) AS helpfulness,
+           CAST(max(rating) FILTER (WHERE aspect = 'honesty') AS INTEGER) AS honesty,
+           CAST(max(rating) FILTER (WHERE aspect = 'instruction_following') AS INTEGER) AS instruction_following,
+           CAST(max(rating) FILTER (WHERE aspect = 'truthfulness') AS INTEGER) AS truthfulness
+    FROM ratings
+    GROUP BY record_id, completion_index
+),
+joined AS (
+    SELECT c.record_id, c.prompt_id, p.source, c.completion_index, c.model,
+           CAST(c.overall_score AS DOUBLE) AS overall_score,
+           CASE WHEN coalesce(u.n_ratings, 0) > 0 THEN u.mean_rating END AS mean_rating,
+           coalesce(u.n_ratings, 0) AS n_ratings,
+           w.helpfulness, w.honesty, w.instruction_following, w.truthfulness
+    FROM responses c
+    JOIN prompts p ON p.record_id = c.record_id
+    LEFT JOIN used u ON u.record_id = c.record_id AND u.completion_index = c.completion_index
+    LEFT JOIN wide w ON w.record_id = c.record_id AND w.completion_index = c.completion_index
+)
+SELECT record_id, prompt_id, source, CAST(completion_index AS INTEGER) AS completion_index, model,
+       overall_score, mean_rating, n_ratings, helpfulness, honesty, instruction_following, truthfulness,
+       CASE WHEN NOT $repair OR overall_score IS DISTINCT FROM 10 THEN overall_score
+            WHEN mean_rating <= 2 THEN 1.0
+            WHEN mean_rating > 4 THEN 10.0
+       END AS fixed_overall_score,
+       $repair AND coalesce(overall_score = 10, false) AND NOT coalesce(mean_rating <= 2 OR mean_rating > 4, false)
+           AS review_needed
+FROM joined
+ORDER BY record_id, completion_index

@@ -1,0 +1,58 @@
+-- preferences (published): one row per chosen/rejected pair from `binarized`, in TRL's conversational
+-- format: chosen and rejected are [{role: user, content: prompt}, {role: assistant, content: response}].
+-- chosen_rating / rejected_rating: mean_rating of the two completions (see completions.sql).
+-- chosen_score / rejected_score: the critique score the run ranked by, fixed_overall_score (equal to
+--   overall_score unless repair=true).
+--
+-- SPLIT, by prompt, deterministic: the kept prompt_ids are ordered by sha256('split:<seed>:<prompt_id>')
+-- and the first k are 'test', the rest 'train' (every row of a prompt, duplicate prompts included, lands
+-- in the same split). k from $test_size:
+--   0 < test_size < 1   a fraction: k = ceil(test_size * kept prompts) (as datasets' train_test_split);
+--   test_size >= 1      a count of prompts (whole number), capped at half the kept prompts so that a
+--                       small sample still has a train split (default 2000, as Zephyr and Notus);
+--   test_size = 0       no test split.
+-- For every strategy but all_pairs, prompts = rows unless a prompt occurs in several records.
+WITH pairs AS (
+    SELECT record_id, prompt_id, chosen_index, rejected_index FROM binarized WHERE reason IS NULL
+),
+kept AS (
+    SELECT DISTINCT prompt_id FROM pairs
+),
+test_count AS (
+    SELECT CASE
+               WHEN $test_size < 0 OR $test_size IS NULL THEN
+                   error('param test_size: expected a count >= 1, a fraction in (0, 1), or 0; got '
+                         || coalesce(CAST($test_size AS VARCHAR), 'NULL'))
+               WHEN $test_size = 0 THEN 0
+               WHEN $test_size < 1 THEN CAST(ceil($test_size * count(*)) AS BIGINT)
+               WHEN $test_size <> floor($test_size) THEN
+                   error('param test_size: a count must be a whole number, got ' || CAST($test_size AS VARCHAR))
+               ELSE least(CAST($test_size AS BIGINT), count(*) // 2)
+           END AS k
+    FROM kept
+),
+splits AS (
+    SELECT prompt_id, CASE WHEN place <= k THEN 'test' ELSE 'train' END AS split
+    FROM (
+        SELECT prompt_id,
+               row_number() OVER (ORDER BY sha256('split:' || CAST($seed AS VARCHAR) || ':' || prompt_id), prompt_id)
+                   AS place
+        FROM kept
+    )
+    CROSS JOIN test_count
+)
+SELECT b.record_id, b.prompt_id, p.source, p.prompt,
+       [{'role': 'user', 'content': p.prompt}, {'role': 'assistant', 'content': rc.response}] AS chosen,
+       [{'role': 'user', 'content': p.prompt}, {'role': 'assistant', 'content': rr.response}] AS rejected,
+       cc.mean_rating AS chosen_rating, cr.mean_rating AS rejected_rating,
+       cc.fixed_overall_score AS chosen_score, cr.fixed_overall_score AS rejected_score,
+       cc.model AS chosen_model, cr.model AS rejected_model,
+       b.chosen_index, b.rejected_index, s.split
+FROM pairs b
+JOIN prompts p ON p.record_id = b.record_id
+JOIN completions cc ON cc.record_id = b.record_id AND cc.completion_index = b.chosen_index
+JOIN completions cr ON cr.record_id = b.record_id AND cr.completion_index = b.rejected_index
+JOIN responses rc ON rc.record_id = b.record_id AND rc.completion_index = b.chosen_index
+JOIN responses rr ON rr.record_id = b.record_id AND rr.completion_index = b.rejected_index
+JOIN splits s ON s.prompt_id = b.prompt_id
+ORDER BY b.record_id, b.chosen_index, b.rejected_index
