@@ -38,8 +38,9 @@ def refresh(store: Store, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.parent / f".{path.name}.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed run; we hold the lock
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.unlink(missing_ok=True)
         con = duckdb.connect()
         try:
             con.execute(f"ATTACH '{_q(tmp)}' AS cat (STORAGE_VERSION '{STORAGE_VERSION}')")

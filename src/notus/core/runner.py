@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import time
 from collections.abc import Mapping
@@ -144,8 +143,7 @@ def _build(
 ) -> dict[str, Any]:
     started = time.monotonic()
     progress.begin(spec.name, vid, len(spec.steps))
-    scratch = store.root / ".tmp-duckdb" / str(os.getpid())
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch = store.scratch()
     con = execute.connect(scratch)
     tables: dict[str, Path] = {}
     step_entries: list[dict[str, Any]] = []

@@ -74,6 +74,12 @@ class Store:
         return link.resolve() if (link / MANIFEST).is_file() else None
 
     # --- writing ------------------------------------------------------------------------------------
+    def scratch(self) -> Path:
+        """A private folder for engine spill files (DuckDB's temp_directory) for this process."""
+        folder = self.root / f"{TMP_PREFIX}scratch-{os.getpid()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def staging(self, final: Path) -> Path:
         tmp = final.parent / f"{TMP_PREFIX}{final.name}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -105,7 +111,10 @@ class Store:
     def clean_stale(self, pipeline: str) -> list[Path]:
         """Remove temporary leftovers of runs that died. Call while holding the pipeline lock."""
         removed = []
-        for folder, owned in ((self.pipeline_dir(pipeline), True), (self.root / STEPS_DIR, False)):
+        # The pipeline folder is ours alone while we hold its lock; the shared folders are cleaned only of
+        # what a dead process left.
+        shared = ((self.root / STEPS_DIR, False), (self.root, False))
+        for folder, owned in ((self.pipeline_dir(pipeline), True), *shared):
             if not folder.is_dir():
                 continue
             for entry in folder.iterdir():
