@@ -1,0 +1,1 @@
+"""`make bench`: notus against the floor (DuckDB copy) and the notebook way (datasets + Dataset.map)."""
