@@ -1,0 +1,106 @@
+"""Matching all prompts against the benchmark index at once: joins on hashes, never prompts × items.
+
+Three rules, each one row per (record, benchmark) at most:
+- source: the record's `source` is `truthful_qa` (UltraFeedback's truthful_qa subset IS TruthfulQA).
+- exact: the normalised prompt equals a normalised item (a join on the normalised text).
+- ngram: the prompt's word n-grams are joined to the items' n-grams; an item's score is the share of its
+  n-grams found in the prompt, and it matches at `score >= ngram_threshold` (at least one n-gram always).
+  Items shorter than n words match when they occur whole, as contiguous words, inside the prompt (score
+  1.0, evidence the item's normalised words): a candidate is any prompt containing the item's first
+  `min_item_words` words, verified on the padded normalised texts.
+When several items of one benchmark match a record, the best is kept: highest score, then the longer
+item (more specific evidence), then the first in file order — deterministic whatever the row order.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from notus.decontamination.index import BenchmarkIndex
+from notus.decontamination.normalize import with_normalized, words
+from notus.decontamination.shingles import exploded_words, window_column, windows
+
+TRUTHFUL_QA_SOURCE = "truthful_qa"
+
+CONTAMINATION_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.Int64(),
+    "prompt_id": pl.String(),
+    "benchmark": pl.String(),
+    "method": pl.String(),
+    "evidence": pl.String(),
+    "score": pl.Float64(),
+    "item": pl.String(),
+}
+
+
+def match_prompts(prompts: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) -> pl.DataFrame:
+    """The contamination rows for `prompts` (record_id, prompt_id, source, prompt)."""
+    numbered = prompts.select("record_id", "prompt_id", "source", "prompt").with_columns(
+        row=pl.int_range(0, pl.len(), dtype=pl.Int64)
+    )
+    base = with_normalized(numbered, "prompt").drop("prompt").collect()
+    keyed = base.select("row", "record_id", "prompt_id").lazy()
+    hits = [by_source(base.lazy()), by_exact(base.lazy(), index), by_ngram(base.lazy(), index, ngram_threshold)]
+    return (
+        pl.concat([h.join(keyed, on="row") for h in hits])
+        .select(list(CONTAMINATION_SCHEMA))
+        .cast(CONTAMINATION_SCHEMA)
+        .sort("record_id", "benchmark", "method")
+        .collect()
+    )
+
+
+def by_source(base: pl.LazyFrame) -> pl.LazyFrame:
+    return base.filter(pl.col("source") == TRUTHFUL_QA_SOURCE).select(
+        "row",
+        benchmark=pl.lit("truthfulqa"),
+        method=pl.lit("source"),
+        evidence=pl.lit(f"source = {TRUTHFUL_QA_SOURCE}"),
+        score=pl.lit(1.0),
+        item=pl.lit(None, dtype=pl.String),
+    )
+
+
+def by_exact(base: pl.LazyFrame, index: BenchmarkIndex) -> pl.LazyFrame:
+    items = index.items.lazy().select("norm", "benchmark", "item")
+    return base.select("row", "norm").join(items, on="norm").select(
+        "row", "benchmark", method=pl.lit("exact"), evidence="item", score=pl.lit(1.0), item="item"
+    )
+
+
+def by_ngram(base: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) -> pl.LazyFrame:
+    n, m = index.ngram_n, index.min_item_words
+    exploded = exploded_words(base.select("row", words=words(pl.col("norm"))), "row")
+    hashed = windows(exploded, [n, m])
+    items = index.items.lazy().select("item_key", "benchmark", "item", "norm", "n_words", "n_ngrams")
+
+    long_hits = (
+        hashed.select("row", hash=pl.col(window_column(n)))
+        .join(index.ngrams.lazy().select("hash").unique(), on="hash", how="semi")
+        .unique()
+        .join(index.ngrams.lazy(), on="hash")
+        .group_by("row", "item_key")
+        .agg(matched=pl.col("ipos").n_unique(), evidence=pl.col("ngram").sort_by("ipos").first())
+        .join(items, on="item_key")
+        .with_columns(score=pl.col("matched") / pl.col("n_ngrams"))
+        .filter(pl.col("score") >= ngram_threshold)
+        .select("row", "item_key", "benchmark", "item", "n_words", "score", "evidence")
+    )
+    short_hits = (
+        hashed.select("row", hash=pl.col(window_column(m)))
+        .join(index.anchors.lazy(), on="hash")
+        .select("row", "item_key")
+        .unique()
+        .join(items, on="item_key")
+        .join(base.select("row", prompt_norm="norm"), on="row")
+        .filter(
+            (" " + pl.col("prompt_norm") + " ").str.contains(" " + pl.col("norm") + " ", literal=True)
+        )
+        .select("row", "item_key", "benchmark", "item", "n_words", score=pl.lit(1.0), evidence="norm")
+    )
+    return (
+        pl.concat([long_hits, short_hits])
+        .sort(["row", "benchmark", "score", "n_words", "item_key"], descending=[False, False, True, True, False])
+        .unique(["row", "benchmark"], keep="first", maintain_order=True)
+        .select("row", "benchmark", method=pl.lit("ngram"), evidence="evidence", score="score", item="item")
+    )
