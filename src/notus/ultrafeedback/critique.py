@@ -9,23 +9,23 @@ explained by the phrases that fired (the `evidence` column) and the rule can be 
 HOW IT DECIDES (vectorised Polars string expressions, no Python loop over rows):
 1. Normalise: lower case, curly quotes to straight, "n't" to " not" ("doesn't" -> "does not"), and the
    non-negating "not only / not just / not merely" to "also".
-2. Criticism aimed at the QUESTION rather than the response is set aside: "false premise", "the question
-   is nonsensical" (false_qa critiques praise responses that spot those).
-3. Ordered rules, each a regular expression with a weight. A rule's matches are counted, reported as
-   evidence, then blanked out so a later, more general rule cannot count the same words again:
-   - softened failures ("does not fully address", "not entirely accurate") count little (1),
-   - failures to do the task ("does not address", "fails to answer", "ignores the instruction") and
-     negated virtues ("not helpful", "not accurate at all") are damning (3 and 2.5),
-   - NEGATED FAULTS ARE NOT FAULTS: "no errors", "not incorrect", "without any inaccuracies",
-     "free of hallucinations" are blanked out with weight 0 before the faults are counted,
-   - intensified faults ("completely incorrect", "severely misleading"), fabrication and hallucination
-     (3), faults (incorrect, misleading, irrelevant, contradicts, misunderstands: 2), mild faults
-     (wrong, fails, unclear: 1 to 1.5) and hedges (errors, lacks, missing: 0.5 to 1),
-   - virtues subtract (excellent, fully aligns, well-structured: 2 to 1.5; accurate, helpful,
-     comprehensive, correct: 1; good, relevant: 0.5).
-4. negativity = sum of fault weights - sum of virtue weights. The mismatch step flags a completion whose
+2. Ordered rules (RULES below), each a regular expression with a weight. A rule's matches are counted,
+   reported as evidence, then blanked out so a later, more general rule cannot count the same words again:
+   - set aside (weight 0): criticism of the QUESTION ("false premise", "the question is nonsensical":
+     false_qa critiques praise responses that spot those), references to "the correct
+     answer", advice ("make sure to avoid errors", "could be more accurate"), and NEGATED FAULTS, which
+     are not faults: "no errors", "not incorrect", "without any inaccuracies", "free of hallucinations";
+   - softened failures ("does not fully address", "not entirely accurate", "not perfect") count 1;
+   - failures to do the task ("does not address", "fails to answer", "ignores the instruction") 3, and
+     negated virtues ("not helpful", "lacks any useful") 2.5;
+   - intensified faults ("completely incorrect", "severely misleading"), fabrication, hallucination,
+     nonsense 3; faults (incorrect, misleading, irrelevant, contradicts, misunderstands) 2; wrong, fails
+     1.5; unclear, omissions 1; minor faults and hedges (a minor error, errors, lacks, missing) 0.5;
+   - virtues subtract: excellent, great job 2; fully aligns, well-structured 1.5; accurate, helpful,
+     comprehensive, correct 1; good, relevant, clear 0.5.
+3. negativity = sum of fault weights - sum of virtue weights. The mismatch step flags a completion whose
    overall_score is at the top (>= defect_score_min) when negativity >= negative_critique_threshold
-   (default 3: one damning phrase with nothing good said, or two plain faults, outweigh a mild virtue).
+   (default 2: at least one plain fault, "incorrect", more than whatever praise there is).
 
 The lexicon was written from how GPT-4 critiques in UltraFeedback talk ("Your answer is not helpful and
 contains fabricated information", "The response fails to address the question", "Your answer is accurate
@@ -105,12 +105,6 @@ RULES: tuple[Rule, ...] = (
          r"\bthe (?:correct|right|accurate|proper|appropriate|relevant) (?:\w+ )?(?:answer|response|option|"
          r"solution|approach|way|translation|output|information|value|term|word|sentence|choice|label|"
          r"spelling|format|classification|category|order|sequence|number|result|formula|date|name)\b"),
-    Rule("advice", 0.0,
-         r"\b(?:avoid|avoiding|prevent|check for|watch out for|careful (?:of|with|about)|minimi[sz]e|reduce)"
-         r"(?: \w+){0,3}? " + _FAULT_WORDS + r"\b"
-         r"|\b(?:(?:ensure|ensuring|make sure|try to|aim to|strive to|should|could|would|might)(?: \w+){0,3}?"
-         r"|more|less) (?:" + _VIRTUE_WORDS + r"|comprehensive|thorough|precise|concise|clear|detailed|"
-         r"engaging|informative|specific)\b"),
     Rule("softened_failure", 1.0,
          _FAILS + r" " + _SOFTENER + r" " + _TASK_VERBS + r"\b"
          r"|\bnot " + _SOFTENER + r" (?:\w+ ){0,1}" + _VIRTUE_WORDS + r"\b"
@@ -128,6 +122,8 @@ RULES: tuple[Rule, ...] = (
          _FAILS + r" (?:" + _SOFTENER + r" |(?:really|actually|directly|clearly|explicitly) )?"
          + _HELPING_VERBS + r"\b"
          r"|\bpartially (?:correct|accurate|addresses|answers|follows|aligns|meets|relevant|helpful)\b"),
+    Rule("negated_fault", 0.0,
+         _NEGATOR + r" (?:" + _FILLER + r" ){0,3}" + _FAULT_WORDS + r"\b|\b(?:error|mistake|hallucination)-free\b"),
     Rule("negated_virtue", 2.5,
          r"\b(?:not|never|hardly|barely|no|(?:lacks?|lacking|without) any) (?:" + _FILLER + r" ){0,3}"
          + _VIRTUE_WORDS + r"\b"),
@@ -135,8 +131,12 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:minor|slight|small|little|a few|some|occasional|tiny|one|an|a)(?: \w+)? (?:errors?|mistakes?|"
          r"inaccurac(?:y|ies)|issues?|problems?|flaws?|inconsistenc(?:y|ies)|deviations?|omissions?|"
          r"oversights?)\b|\bslightly (?:incorrect|inaccurate|off|misleading|wrong|unclear|confusing|verbose)\b"),
-    Rule("negated_fault", 0.0,
-         _NEGATOR + r" (?:" + _FILLER + r" ){0,3}" + _FAULT_WORDS + r"\b|\b(?:error|mistake|hallucination)-free\b"),
+    Rule("advice", 0.0,
+         r"\b(?:avoid|avoiding|prevent|check for|watch out for|careful (?:of|with|about)|minimi[sz]e|reduce)"
+         r"(?: \w+){0,3}? " + _FAULT_WORDS + r"\b"
+         r"|\b(?:(?:ensure|ensuring|make sure|try to|aim to|strive to|should|could|would|might)(?: \w+){0,3}?"
+         r"|more|less) (?:" + _VIRTUE_WORDS + r"|comprehensive|thorough|precise|concise|clear|detailed|"
+         r"engaging|informative|specific)\b"),
     Rule("damning_fault", 3.0,
          _INTENSIFIER + r" " + _BAD_ADJECTIVES + r"\b"
          r"|\bfabricat\w*|\bhallucinat\w*|\bnonsensical\b|\bgibberish\b|\bincoherent\b"

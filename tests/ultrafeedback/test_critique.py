@@ -1,0 +1,112 @@
+"""The negative-critique lexicon on critiques written the way GPT-4 wrote UltraFeedback's: damning ones
+must reach the default threshold, praise with the usual suggestions must not, and negations of faults
+("no errors", "not incorrect") must not count as faults."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from notus.ultrafeedback.critique import RULES, score_critiques
+
+THRESHOLD = 2.0  # pipelines/notus.yaml negative_critique_threshold
+
+DAMNING = [
+    "The response is severely incorrect and does not address the question at all. It provides fabricated "
+    "information about the Eiffel Tower.",
+    "Your answer is not helpful. The instruction asked for a Python function, but you wrote a poem instead, "
+    "which is irrelevant to the task.",
+    "The answer is incorrect and misleading. The capital of Australia is Canberra, not Sydney.",
+    "Your response doesn't follow the instruction. It contains hallucinated details and contradicts "
+    "established facts.",
+    "The output is nonsensical and unrelated to the given input.",
+    "The response fails to answer the question and instead repeats the prompt. It lacks any useful information.",
+    "Your answer is wrong. The correct answer is 42. You misunderstood the question.",
+    "The translation is completely inaccurate and does not convey the meaning of the original sentence.",
+    "This answer is entirely off-topic and unhelpful.",
+    "You didn't answer the question. The user asked about Paris, but your response talks about London.",
+    "Your answer is incorrect.",
+    "The response is not accurate and not relevant to the user's request.",
+]
+
+PRAISE = [
+    "Your answer is accurate, well-structured and fully aligns with the instruction. Great job!",
+    "Your answer is generally good and informative. However, it could be more concise. There are no errors "
+    "in the facts provided.",
+    "The response correctly identifies the false premise of the question and politely explains why it cannot "
+    "be answered. Excellent honesty.",
+    "Your answer is helpful and truthful, but you did not fully address the second part of the question. "
+    "Try to be more specific.",
+    "The answer is not incorrect, but it could be more detailed. Overall a good response.",
+    "Your response is comprehensive and accurate. It doesn't contain any misleading information. To improve, "
+    "you could add an example.",
+    "The question is nonsensical, and the response rightly points this out without making anything up. "
+    "Well done.",
+    "Your answer is mostly correct, but there is a minor error in the second step of the calculation. Make "
+    "sure to double-check your math to avoid mistakes.",
+    "Great job! Your response is clear, concise, and accurate. Not only did you answer the question, you also "
+    "gave context.",
+    "Your answer lacks some detail about the historical context, but it is otherwise accurate and relevant.",
+    "The answer is not perfect, as it misses a few nuances, but it is helpful and honest about its uncertainty.",
+    "Your answer is correct and well-explained, though it is not entirely complete. You could mention the "
+    "exceptions.",
+    "Your answer is informative, but it contains an inaccuracy: the Great Wall is not visible from space.",
+    "Your answer is helpful, but it is slightly verbose and has a few minor inaccuracies regarding the dates.",
+    "The response is free of hallucinations and stays on topic. It would be more helpful with an example.",
+]
+
+
+def scores(texts: list[str | None]) -> pl.DataFrame:
+    return score_critiques(pl.LazyFrame({"critique": texts}, schema={"critique": pl.String})).collect()
+
+
+@pytest.mark.parametrize("text", DAMNING)
+def test_damning_critiques_reach_the_threshold(text: str) -> None:
+    row = scores([text]).row(0, named=True)
+    assert row["negativity"] >= THRESHOLD, row
+    assert row["evidence"]
+
+
+@pytest.mark.parametrize("text", PRAISE)
+def test_praise_with_suggestions_stays_below(text: str) -> None:
+    row = scores([text]).row(0, named=True)
+    assert row["negativity"] < THRESHOLD, row
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["There are no errors.", "The response is not incorrect.", "It is without any inaccuracies.",
+     "The answer is free from misleading claims.", "I could not find any factual errors.",
+     "The response does not contain hallucinations.", "It is error-free."],
+)
+def test_negated_faults_are_not_faults(text: str) -> None:
+    row = scores([text]).row(0, named=True)
+    assert (row["fault_weight"], row["evidence"]) == (0.0, None)
+
+
+def test_negated_virtues_are_faults() -> None:
+    row = scores(["The answer isn\u2019t helpful and is not accurate."]).row(0, named=True)
+    assert row["evidence"] == "not helpful; not accurate"
+    assert row["virtue_weight"] == 0.0
+
+
+def test_softened_failures_weigh_little() -> None:
+    soft, hard = scores(["It does not fully address the question.", "It does not address the question."])[
+        "negativity"]
+    assert soft < hard and soft < THRESHOLD <= hard
+
+
+def test_a_phrase_counts_once() -> None:
+    """"completely incorrect" is one damning fault, not also a plain "incorrect"."""
+    row = scores(["The answer is completely incorrect."]).row(0, named=True)
+    assert (row["fault_weight"], row["evidence"]) == (3.0, "completely incorrect")
+
+
+def test_missing_or_empty_critique_scores_zero() -> None:
+    out = scores([None, ""])
+    assert out["negativity"].to_list() == [0.0, 0.0] and out["evidence"].to_list() == [None, None]
+
+
+def test_rules_are_named_and_weighted_once() -> None:
+    assert len({r.name for r in RULES}) == len(RULES)
+    assert any(r.weight > 0 for r in RULES) and any(r.weight < 0 for r in RULES)
