@@ -72,19 +72,20 @@ def test_local_source_has_no_source_datasets_entry(tmp_path: Path) -> None:
 
 
 def test_decontamination_section_lists_benchmark_sets_and_matches(tmp_path: Path) -> None:
-    sets = [{"benchmark": "truthfulqa", "prompts": 817, "uri": "hf://datasets/truthfulqa/truthful_qa"},
-            {"benchmark": "mt_bench", "prompts": 160, "uri": "hf://datasets/HuggingFaceH4/mt_bench_prompts"}]
+    sets = [{"benchmark": "truthfulqa", "prompts": 817, "sha256": "ab" * 32},
+            {"benchmark": "mt_bench", "prompts": 160, "sha256": "cd" * 32}]
     matches = [{"record_id": 1, "benchmark": "truthfulqa", "method": "exact"},
+               {"record_id": 2, "benchmark": "truthfulqa", "method": "ngram"},
                {"record_id": 2, "benchmark": "truthfulqa", "method": "ngram"},
                {"record_id": 3, "benchmark": "truthfulqa", "method": "ngram"}]
     folder = write_version(tmp_path / "v", extra={
-        "benchmark_sets": (sets, {"benchmark": pl.String, "prompts": pl.Int64, "uri": pl.String}),
+        "benchmark_sets": (sets, {"benchmark": pl.String, "prompts": pl.Int64, "sha256": pl.String}),
         "contamination": (matches, {"record_id": pl.Int64, "benchmark": pl.String, "method": pl.String}),
     })
     _, body = card_for(folder, tmp_path)
     section = body.split("## Decontamination", 1)[1].split("\n## ", 1)[0]
-    assert "| truthfulqa | 817 | hf://datasets/truthfulqa/truthful_qa |" in section
-    assert "| truthfulqa | ngram | 2 |" in section and "| truthfulqa | exact | 1 |" in section
+    assert f"| truthfulqa | 817 | {'ab' * 8}… |" in section
+    assert "| truthfulqa | ngram | 3 | 2 |" in section and "| truthfulqa | exact | 1 | 1 |" in section
 
 
 def test_card_is_the_same_for_the_same_version(version_dir: Path, tmp_path: Path) -> None:
@@ -96,13 +97,15 @@ def test_card_is_the_same_for_the_same_version(version_dir: Path, tmp_path: Path
 def test_spec_yaml_is_the_written_text_unless_the_spec_extends_another(tmp_path: Path) -> None:
     plain = Version.open(write_version(tmp_path / "plain"))
     assert spec_yaml(plain) == plain.manifest["spec_text"]
-    child = {**SPEC, "name": "notus-cleaned"}
+    child = {**SPEC, "name": "notus-cleaned", "extends": "notus.yaml"}
     folder = write_version(tmp_path / "child", spec=child)
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["spec_text"] = ("name: notus\n\n# --- extended by child.yaml ---\n"
                              "extends: notus.yaml\nname: notus-cleaned\n")
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    assert yaml.safe_load(spec_yaml(Version.open(folder))) == child
+    dumped = spec_yaml(Version.open(folder))
+    assert dumped.startswith("# notus-cleaned as built, merged with the spec it extends (notus.yaml)\n")
+    assert yaml.safe_load(dumped) == {k: v for k, v in child.items() if k != "extends"}
 
 
 @pytest.mark.parametrize(("rows", "label"), [(0, "n<1K"), (999, "n<1K"), (1_000, "1K<n<10K"),

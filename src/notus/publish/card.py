@@ -224,7 +224,10 @@ def spec_yaml(version: Version) -> str:
             doc = None
         if isinstance(doc, dict) and "extends" not in doc:
             return text if text.endswith("\n") else text + "\n"
-    return yaml.safe_dump(version.manifest.get("spec", {}), sort_keys=False, allow_unicode=True)
+    spec = dict(version.manifest.get("spec") or {})
+    parent = spec.pop("extends", None)  # already merged in: the dump stands alone
+    header = f"# {version.pipeline} as built" + (f", merged with the spec it extends ({parent})" if parent else "")
+    return header + "\n" + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
 
 
 def _columns_section(layouts: Sequence[TableLayout]) -> list[str]:
@@ -297,22 +300,33 @@ def _decontamination_section(version: Version) -> list[str]:
     out: list[str] = []
     if "benchmark_sets" in version.tables:
         sets = version.scan("benchmark_sets").head(MAX_LISTED_ROWS).collect()
-        out += ["Benchmark sets the prompts were checked against:", "",
-                md_table([f"`{c}`" for c in sets.columns], [list(r) for r in sets.iter_rows()])]
+        out += ["Benchmark files the prompts were checked against (config `benchmark_sets` has them in full):", "",
+                md_table([f"`{c}`" for c in sets.columns], [[_short(v) for v in r] for r in sets.iter_rows()])]
     if "contamination" in version.tables:
         cols = version.scan("contamination").collect_schema().names()
         keys = [c for c in ("benchmark", "method") if c in cols]
         if keys:
-            found = (version.scan("contamination").group_by(keys).agg(pl.len().alias("matches"))
-                     .sort(keys).collect())
-            out += ["", "Matches found (each matched record is dropped as `contaminated`):", "",
-                    md_table([*keys, "matches"], [list(r) for r in found.iter_rows()])]
+            aggs = [pl.len().alias("matches")]
+            if "record_id" in cols:
+                aggs.append(pl.col("record_id").n_unique().alias("records"))
+            found = version.scan("contamination").group_by(keys).agg(aggs).sort(keys).collect()
+            out += ["", "Matches (config `contamination` lists each with its evidence; a matched record is dropped "
+                    "with reason `contaminated`):", "",
+                    md_table(found.columns, [list(r) for r in found.iter_rows()]) if found.height
+                    else "No prompt matched a benchmark item."]
     bench_sources = [n for n in version.manifest.get("sources", {}) if n != "input"]
     if bench_sources and not out:
         out += ["Reference sources used by the pipeline: " + ", ".join(f"`{n}`" for n in bench_sources) + "."]
     if not out:
         out = ["This pipeline has no decontamination step: prompts were not checked against benchmark sets."]
     return ["", "## Decontamination", "", *out]
+
+
+def _short(value: Any) -> Any:
+    """A sha256 shortened for display (the full digest is in the data)."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
+        return value[:16] + "…"
+    return value
 
 
 def _rebuild_section(version: Version) -> list[str]:
