@@ -142,6 +142,16 @@ def test_files_outside_data_that_a_person_added_survive_a_new_version(
     assert hub.repo(REPO).commits[second.commit].files["docs/notes.md"] == Blob(b"hand-written notes", lfs=False)
 
 
+def test_a_repo_whose_data_notus_did_not_publish_is_refused(hub: HubServer, version_dir: Path) -> None:
+    api = HfApi(endpoint=hub.endpoint, token=TOKEN)
+    api.create_repo(REPO, repo_type="dataset")
+    api.upload_file(path_or_fileobj=b"a,b\n1,2\n", path_in_repo="data/theirs.csv", repo_id=REPO, repo_type="dataset")
+    history = commits(hub)
+    with pytest.raises(DataError, match="notus did not publish"):
+        publish(hub, version_dir)
+    assert commits(hub) == history
+
+
 def test_a_version_whose_files_do_not_match_its_manifest_is_refused_before_any_request(
     hub: HubServer, version_dir: Path
 ) -> None:

@@ -7,7 +7,8 @@ of moving a tag people may have pinned. When `main` already holds this version (
 died before tagging), the tag is added without a new commit. Otherwise the folder goes up in a single
 commit whose parent is the `main` we inspected (so a concurrent push fails instead of being overwritten),
 old shards under `data/` are deleted in that same commit (the card's split globs must match only this
-version's files), and the commit is tagged. Files a person added outside `data/` are left alone.
+version's files), and the commit is tagged. Files a person added outside `data/` are left alone, and a repo
+whose `data/` was not published by notus (no manifest.json on main) is refused rather than overwritten.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, RepoFile
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
 
 from notus.core.errors import DataError, UsageError
@@ -91,12 +92,17 @@ def publish_version(
         if remote is not None and same_content(remote, version.manifest):
             api.create_tag(repo_id, tag=tag, revision=state.main, repo_type=REPO_TYPE, tag_message=_message(version))
             return PublishResult(repo_id, tag, state.main, created, committed=False, tagged=True, files=0)
+        old_data = remote_files(api, repo_id, state.main, DATA_DIR)
+        if old_data and remote is None:
+            raise DataError(
+                f"{repo_id} already has files under {DATA_DIR}/ that notus did not publish (no manifest.json); "
+                "refusing to mix or delete them: publish to a new repo"
+            )
         folder = build_folder(version, Path(tmp) / "hub", repo_id, max_shard_bytes)
         ops: list[CommitOperationAdd | CommitOperationDelete] = [
             CommitOperationAdd(path_in_repo=rel, path_or_fileobj=folder.root / rel) for rel in folder.files
         ]
-        ops += [CommitOperationDelete(path_in_repo=rel)
-                for rel in remote_files(api, repo_id, state.main, DATA_DIR) if rel not in folder.files]
+        ops += [CommitOperationDelete(path_in_repo=rel) for rel in old_data if rel not in folder.files]
         info = api.create_commit(
             repo_id,
             ops,
@@ -141,7 +147,7 @@ def remote_manifest(api: HfApi, repo_id: str, revision: str, cache: Path) -> dic
 def remote_files(api: HfApi, repo_id: str, revision: str, folder: str) -> list[str]:
     try:
         entries = api.list_repo_tree(repo_id, folder, recursive=True, revision=revision, repo_type=REPO_TYPE)
-        return sorted(e.path for e in entries if hasattr(e, "blob_id"))
+        return sorted(e.path for e in entries if isinstance(e, RepoFile))
     except EntryNotFoundError:
         return []
 
