@@ -109,7 +109,7 @@ def margins(hist: pl.DataFrame, path: Path, rating_bin: float, score_bin: float)
         ax.set_title(f"{'Rating-mean' if measure == 'rating' else 'Critique-score'} margin")
         ax.grid(axis="y", alpha=0.3)
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in (BLUE, GREY, RED)]
-    fig.legend(handles, ["chosen ahead", "tie (margin 0)", "rejected ahead"], loc="outside right upper",
+    fig.legend(handles, ["chosen ahead", "tie (margin exactly 0)", "rejected ahead"], loc="outside right upper",
                frameon=False)
     fig.suptitle("Chosen-minus-rejected margin of every preference pair", fontsize=13)
     return _save(fig, path)

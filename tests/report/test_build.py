@@ -1,0 +1,113 @@
+"""`notus report` end to end on version folders: files written, sections present or explained, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from notus.cli.main import main
+from notus.core.errors import DataError, UsageError
+from notus.report.build import FIGURE_FILES, write_report
+
+
+@pytest.fixture(scope="module")
+def comparison(cleaned_version: Path, zephyr_version: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    return write_report(cleaned_version, compare_with=zephyr_version, out=out)
+
+
+def test_comparison_report_has_every_section_and_every_picture(comparison: Path) -> None:
+    text = comparison.read_text()
+    for heading in ("## The version", "## Dropped records", "## Rating means per source",
+                    "## Chosen-minus-rejected margins", "## Ties", "## Score/rationale mismatches",
+                    "### Examples: `score_defect`", "### Examples: `negative_critique`",
+                    "## Benchmark contamination", "### Contamination examples",
+                    "## Comparison: notus-cleaned against zephyr", "### Chosen-index confusion table"):
+        assert heading in text, heading
+    linked = set(re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text))
+    written = {p.name for p in comparison.parent.glob("*.png")}
+    assert linked == written == set(FIGURE_FILES)
+    for png in written:
+        assert (comparison.parent / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "This version publishes no critique text" in text  # the contract's mismatches carry none
+    assert "| truthful_qa | source |" in text
+
+
+def test_header_numbers_come_from_the_tables(comparison: Path, cleaned_version: Path) -> None:
+    prefs = pl.read_parquet(cleaned_version / "preferences.parquet")
+    dropped = pl.read_parquet(cleaned_version / "dropped.parquet")
+    text = comparison.read_text()
+    assert f"Of **{prefs.height + dropped.height:,}** input records, **{prefs.height:,}**" in text
+    assert f"**{dropped.height:,}** were dropped" in text
+
+
+@pytest.mark.slow
+def test_report_is_deterministic_and_rewrites_only_its_own_files(
+        comparison: Path, cleaned_version: Path, zephyr_version: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "contamination.png").write_text("stale")
+    write_report(cleaned_version, compare_with=zephyr_version, out=out)
+    digest: Callable[[Path], dict[str, str]] = lambda d: {  # noqa: E731
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in d.iterdir() if p.name != "notes.txt"}
+    assert digest(out) == digest(comparison.parent)
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_cli_writes_outside_the_version_and_explains_missing_tables(
+        notus_version: Path, version_factory: Callable[..., Path], zephyr_tables: dict[str, pl.DataFrame],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    bare = version_factory("zephyr", zephyr_tables)  # no mismatches, no contamination
+    before = sorted(p.name for p in bare.iterdir())
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(bare), "--compare", str(notus_version), "--examples", "2"]) == 0
+    printed = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert printed == Path(f"data/reports/zephyr-{bare.name}-vs-notus-{notus_version.name}/report.md")
+    assert sorted(p.name for p in bare.iterdir()) == before
+    text = (tmp_path / printed).read_text()
+    assert "does not publish `mismatches`, so there is no mismatch analysis to show" in text
+    assert "does not publish `contamination` (its pipeline has no decontamination step)" in text
+    assert "### Chosen-index confusion table" in text
+    written = {p.name for p in (tmp_path / printed).parent.glob("*.png")}
+    assert "mismatches.png" not in written and {"margins.png", "compare_confusion.png"} <= written
+
+
+def test_refuses_to_write_inside_a_version(notus_version: Path) -> None:
+    with pytest.raises(UsageError, match="versions are immutable"):
+        write_report(notus_version, out=notus_version / "report")
+
+
+def test_refuses_to_compare_versions_of_different_inputs(
+        notus_version: Path, version_factory: Callable[..., Path], zephyr_tables: dict[str, pl.DataFrame],
+        tmp_path: Path) -> None:
+    other = version_factory("zephyr", zephyr_tables, input_fingerprint="0" * 64)
+    with pytest.raises(UsageError, match="different inputs"):
+        write_report(notus_version, compare_with=other, out=tmp_path / "out")
+
+
+def test_a_tampered_version_is_refused(notus_version: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "v"
+    shutil.copytree(notus_version, copy)
+    pl.read_parquet(copy / "dropped.parquet").head(1).write_parquet(copy / "dropped.parquet")
+    with pytest.raises(DataError, match="does not match its manifest hash"):
+        write_report(copy, out=tmp_path / "out")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["report", "nowhere"], "not a notus version folder"),
+    (["report", "VERSION", "--examples", "-1"], "--examples must be >= 0"),
+])
+def test_cli_mistakes_exit_2_with_one_line(notus_version: Path, args: list[str], message: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(notus_version) if a == "VERSION" else a for a in args]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
