@@ -4,7 +4,7 @@
 model:     # what to train: model_name_or_path, tokenizer_name_or_path, revision, dtype, attn_implementation,
            # chat_template (zephyr | model), system_message (null = none, "" = Notus' empty system turn)
 data:      # which rows: max_prompt_tokens (replaces TRL's removed max_prompt_length), max_train_rows,
-           # max_eval_rows, selection_seed
+           # max_eval_rows, selection_seed, drop_special_token_text
 lora:      # optional: r, lora_alpha, lora_dropout, target_modules, load_in_4bit, bnb_4bit_* (QLoRA)
 training:  # keyword arguments of trl.DPOConfig (beta, learning_rate, max_length, ...), checked by name
 ```
@@ -37,6 +37,7 @@ REPLACED_TRAINING_KEYS = {
     "gradient_checkpointing": "transformers 5 renamed it: write activation_checkpointing",
     "gradient_checkpointing_kwargs": "transformers 5 renamed it: write activation_checkpointing_kwargs",
     "evaluation_strategy": "transformers renamed it: write eval_strategy",
+    "warmup_ratio": "transformers 5 removed it: write warmup_steps: 0.1 (a float below 1 is a ratio of all steps)",
     "torch_dtype": "transformers 5 renamed it: write model.dtype",
     "output_dir": "the output folder is the command's --output",
     "model_init_kwargs": "set model.dtype / model.attn_implementation / model.revision instead",
@@ -63,6 +64,7 @@ class DataArgs:
     max_train_rows: int | None = None
     max_eval_rows: int | None = None
     selection_seed: int = 42
+    drop_special_token_text: bool = True
 
 
 @dataclass(frozen=True)

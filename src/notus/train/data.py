@@ -9,6 +9,11 @@ The explicit form is used because it makes the prompt/completion boundary ours r
 the Notus empty system message go into the prompt in one place, and lets us check before training that
 chosen and rejected really share their prompt (a pair whose prompts differ is not a preference).
 
+A turn whose text contains a special token's string (some UltraFeedback completions run on past a literal
+`</s>` into an invented next turn) would be tokenized with an EOS in mid-turn, so "one EOS per turn" would
+not hold; such rows are dropped (`data.drop_special_token_text`, default on) and listed in
+training_data.json.
+
 TRL 1.16 has no `max_prompt_length`: it keeps the first `max_length` tokens of prompt + completion and drops
 rows whose prompt alone reaches `max_length`. `data.max_prompt_tokens` replaces it: rows whose rendered
 prompt has more tokens are dropped before training (never cut: a truncated question no longer matches its
@@ -40,6 +45,7 @@ class SplitAccount:
 
     in_version: int = 0
     not_selected: int = 0
+    dropped_special_token_text: list[int] = field(default_factory=list)  # record_ids with e.g. "</s>" in a turn
     dropped_long_prompt: list[int] = field(default_factory=list)  # record_ids over max_prompt_tokens
     dropped_by_trl: int = 0  # prompt alone >= max_length (TRL's own filter; 0 when max_prompt_tokens < max_length)
     truncated_by_trl: int = 0  # prompt + longer completion > max_length: the completion tail is cut
@@ -49,6 +55,8 @@ class SplitAccount:
         return {
             "rows_in_version": self.in_version,
             "rows_not_selected": self.not_selected,
+            "rows_dropped_special_token_text": len(self.dropped_special_token_text),
+            "dropped_special_token_text_record_ids": self.dropped_special_token_text,
             "rows_dropped_long_prompt": len(self.dropped_long_prompt),
             "dropped_long_prompt_record_ids": self.dropped_long_prompt,
             "rows_dropped_by_trl_max_length": self.dropped_by_trl,
@@ -129,6 +137,26 @@ def to_trl(rows: Dataset, system_message: str | None) -> Dataset:
         remove_columns=rows.column_names,
         desc="Building prompt/chosen/rejected",
     )
+
+
+def drop_special_token_text(rows: Dataset, tokenizer: PreTrainedTokenizerBase) -> tuple[Dataset, list[int]]:
+    """Rows none of whose turns contains a special token's text (`</s>`, `<s>`, ...), and the ids of the rest."""
+    specials = sorted({t for t in tokenizer.all_special_tokens if t})
+    if not specials or len(rows) == 0:
+        return rows, []
+
+    def clean(batch: dict[str, list[Any]]) -> dict[str, list[bool]]:
+        return {
+            "clean": [
+                not any(tok in m["content"] for turns in (p, c, r) for m in turns for tok in specials)
+                for p, c, r in zip(batch["prompt"], batch["chosen"], batch["rejected"], strict=True)
+            ]
+        }
+
+    flags = rows.map(clean, batched=True, remove_columns=rows.column_names, desc="Checking for special-token text")
+    keep = [i for i, ok in enumerate(flags["clean"]) if ok]
+    dropped = [rid for rid, ok in zip(rows["record_id"], flags["clean"], strict=True) if not ok]
+    return rows.select(keep), dropped
 
 
 def prompt_token_counts(rows: Dataset, tokenizer: PreTrainedTokenizerBase) -> list[int]:

@@ -100,13 +100,14 @@ def model_card(record: dict[str, Any], metrics: dict[str, Any], throughput: dict
         "",
         "## Data",
         "",
-        "| split | rows in version | not selected | dropped: prompt > max_prompt_tokens | dropped by TRL "
-        "(prompt >= max_length) | truncated to max_length | used |",
-        "|---|---|---|---|---|---|---|",
+        "| split | rows in version | not selected | dropped: special-token text | dropped: prompt > "
+        "max_prompt_tokens | dropped by TRL (prompt >= max_length) | truncated to max_length | used |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, s in splits.items():
         lines.append(
-            f"| {name} | {s['rows_in_version']} | {s['rows_not_selected']} | {s['rows_dropped_long_prompt']} | "
+            f"| {name} | {s['rows_in_version']} | {s['rows_not_selected']} | "
+            f"{s['rows_dropped_special_token_text']} | {s['rows_dropped_long_prompt']} | "
             f"{s['rows_dropped_by_trl_max_length']} | {s['rows_truncated_to_max_length']} | {s['rows_used']} |"
         )
     lines += [

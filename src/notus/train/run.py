@@ -16,7 +16,15 @@ from typing import Any
 from notus.core.errors import DataError, UsageError
 from notus.train.chat_template import KEEP_MODEL_TEMPLATE, TEMPLATES
 from notus.train.config import TrainConfig, build_dpo_config, load_config
-from notus.train.data import SplitAccount, drop_long_prompts, load_split, open_verified, select_rows, to_trl
+from notus.train.data import (
+    SplitAccount,
+    drop_long_prompts,
+    drop_special_token_text,
+    load_split,
+    open_verified,
+    select_rows,
+    to_trl,
+)
 from notus.train.lineage import model_card, training_data, write_model_card, write_training_data
 from notus.train.throughput import ThroughputCallback, write_throughput
 
@@ -135,11 +143,11 @@ def train(
             accounts[split].in_version = len(rows)
             selected = select_rows(rows, limit, cfg.data.selection_seed)
             accounts[split].not_selected = len(rows) - len(selected)
-            kept, dropped = drop_long_prompts(
-                to_trl(selected, cfg.model.system_message), tokenizer, cfg.data.max_prompt_tokens
-            )
-            accounts[split].dropped_long_prompt = dropped
-            prepared[split] = kept
+            rows = to_trl(selected, cfg.model.system_message)
+            if cfg.data.drop_special_token_text:
+                rows, accounts[split].dropped_special_token_text = drop_special_token_text(rows, tokenizer)
+            rows, accounts[split].dropped_long_prompt = drop_long_prompts(rows, tokenizer, cfg.data.max_prompt_tokens)
+            prepared[split] = rows
     if len(prepared["train"]) == 0:
         raise DataError(f"{version.path}: no train rows left to train on ({accounts['train'].as_dict()})")
     eval_rows = prepared["test"] if len(prepared["test"]) else None
