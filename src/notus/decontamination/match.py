@@ -10,6 +10,7 @@ Three rules, each one row per (record, benchmark) at most:
   `min_item_words` words, verified on the padded normalised texts.
 When several items of one benchmark match a record, the best is kept: highest score, then the longer
 item (more specific evidence), then the first in file order — deterministic whatever the row order.
+Items are matched in each of their index forms (see index.py: punctuation inside words kept or deleted).
 """
 
 from __future__ import annotations
@@ -62,9 +63,17 @@ def by_source(base: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def by_exact(base: pl.LazyFrame, index: BenchmarkIndex) -> pl.LazyFrame:
-    items = index.items.lazy().select("norm", "benchmark", "item")
-    return base.select("row", "norm").join(items, on="norm").select(
-        "row", "benchmark", method=pl.lit("exact"), evidence="item", score=pl.lit(1.0), item="item"
+    entries = index.entries.lazy().select("norm", "entry", "benchmark", "item")
+    return best_per_benchmark(
+        base.select("row", "norm").join(entries, on="norm").with_columns(score=pl.lit(1.0), n_words=pl.lit(0))
+    ).select("row", "benchmark", method=pl.lit("exact"), evidence="item", score="score", item="item")
+
+
+def best_per_benchmark(hits: pl.LazyFrame) -> pl.LazyFrame:
+    """One hit per (row, benchmark): highest score, then the longer item, then the first entry."""
+    return (
+        hits.sort(["row", "benchmark", "score", "n_words", "entry"], descending=[False, False, True, True, False])
+        .unique(["row", "benchmark"], keep="first", maintain_order=True)
     )
 
 
@@ -72,35 +81,32 @@ def by_ngram(base: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) 
     n, m = index.ngram_n, index.min_item_words
     exploded = exploded_words(base.select("row", words=words(pl.col("norm"))), "row")
     hashed = windows(exploded, [n, m])
-    items = index.items.lazy().select("item_key", "benchmark", "item", "norm", "n_words", "n_ngrams")
+    entries = index.entries.lazy().select("entry", "benchmark", "item", "norm", "n_words", "n_ngrams")
 
     long_hits = (
         hashed.select("row", hash=pl.col(window_column(n)))
         .join(index.ngrams.lazy().select("hash").unique(), on="hash", how="semi")
         .unique()
         .join(index.ngrams.lazy(), on="hash")
-        .group_by("row", "item_key")
+        .group_by("row", "entry")
         .agg(matched=pl.col("ipos").n_unique(), evidence=pl.col("ngram").sort_by("ipos").first())
-        .join(items, on="item_key")
+        .join(entries, on="entry")
         .with_columns(score=pl.col("matched") / pl.col("n_ngrams"))
         .filter(pl.col("score") >= ngram_threshold)
-        .select("row", "item_key", "benchmark", "item", "n_words", "score", "evidence")
+        .select("row", "entry", "benchmark", "item", "n_words", "score", "evidence")
     )
     short_hits = (
         hashed.select("row", hash=pl.col(window_column(m)))
         .join(index.anchors.lazy(), on="hash")
-        .select("row", "item_key")
+        .select("row", "entry")
         .unique()
-        .join(items, on="item_key")
+        .join(entries, on="entry")
         .join(base.select("row", prompt_norm="norm"), on="row")
         .filter(
             (" " + pl.col("prompt_norm") + " ").str.contains(" " + pl.col("norm") + " ", literal=True)
         )
-        .select("row", "item_key", "benchmark", "item", "n_words", score=pl.lit(1.0), evidence="norm")
+        .select("row", "entry", "benchmark", "item", "n_words", score=pl.lit(1.0), evidence="norm")
     )
-    return (
-        pl.concat([long_hits, short_hits])
-        .sort(["row", "benchmark", "score", "n_words", "item_key"], descending=[False, False, True, True, False])
-        .unique(["row", "benchmark"], keep="first", maintain_order=True)
-        .select("row", "benchmark", method=pl.lit("ngram"), evidence="evidence", score="score", item="item")
+    return best_per_benchmark(pl.concat([long_hits, short_hits])).select(
+        "row", "benchmark", method=pl.lit("ngram"), evidence="evidence", score="score", item="item"
     )
