@@ -51,14 +51,18 @@ def sections(db: ReportDB, out: Path) -> list[md.Section]:
     head = md.Section(f"Comparison: {names[0]} against {names[1]}")
     both = [(name, [vv.rows(name) if name in vv.tables else None for vv in (v, other)])
             for name in sorted(set(v.tables) | set(other.tables))]
+    differing = [k for k in sorted(set(v.params) | set(other.params)) if v.params.get(k) != other.params.get(k)]
+    same = sorted(set(v.params) & set(other.params) - set(differing))
     side = pl.DataFrame({
-        "": ["pipeline", "version", "created", "params", *(f"rows: {n}" for n, _ in both)],
+        "": ["pipeline", "version", "created", *(f"param {k}" for k in differing), *(f"rows: {n}" for n, _ in both)],
         names[0]: [md.code(v.pipeline), md.code(v.version_id), str(v.manifest.get("created_at", "")),
-                   md.escape(json.dumps(v.params, sort_keys=True)), *(_count(r[0]) for _, r in both)],
+                   *(_param(v.params, k) for k in differing), *(_count(r[0]) for _, r in both)],
         names[1]: [md.code(other.pipeline), md.code(other.version_id), str(other.manifest.get("created_at", "")),
-                   md.escape(json.dumps(other.params, sort_keys=True)), *(_count(r[1]) for _, r in both)],
+                   *(_param(other.params, k) for k in differing), *(_count(r[1]) for _, r in both)],
     })
-    head.add("Both versions were built from the same input; records are matched by `record_id`.", md.table(side))
+    head.add("Both versions were built from the same input; records are matched by `record_id`. Params that "
+             "differ are listed; the others are the same in both"
+             + (f" ({', '.join(same)})." if same else "."), md.table(side))
     out_sections = [head]
 
     overlap = db.run("compare_overlap")
@@ -119,6 +123,10 @@ def sections(db: ReportDB, out: Path) -> list[md.Section]:
               md.table(_rules(flagged.frame, names), headers={"flagged_chosen": "flagged chosen",
                                                                "chosen_share": "share of chosen"}))
     return out_sections
+
+
+def _param(params: dict[str, object], key: str) -> str:
+    return md.code(json.dumps(params[key])) if key in params else md.MISSING
 
 
 def _count(rows: int | None) -> str:

@@ -109,8 +109,8 @@ def margins(hist: pl.DataFrame, path: Path, rating_bin: float, score_bin: float)
         ax.set_title(f"{'Rating-mean' if measure == 'rating' else 'Critique-score'} margin")
         ax.grid(axis="y", alpha=0.3)
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in (BLUE, GREY, RED)]
-    fig.legend(handles, ["chosen ahead", "tie (margin exactly 0)", "rejected ahead"], loc="outside right upper",
-               frameon=False)
+    fig.legend(handles, ["chosen ahead", "tie (margin exactly 0)", "rejected ahead"], loc="outside lower center",
+               ncols=3, frameon=False)
     fig.suptitle("Chosen-minus-rejected margin of every preference pair", fontsize=13)
     return _save(fig, path)
 
@@ -143,8 +143,10 @@ def ties(shares: pl.DataFrame, path: Path) -> Path:
     width = 0.8 / len(series)
     for k, (col, label, colour, hatch) in enumerate(series):
         xs = [i + (k - 1.5) * width for i in range(len(sources))]
-        ax.bar(xs, shares[col].fill_null(0), width=width, label=label, color=colour if hatch is None else "white",
-               edgecolor=colour, hatch=hatch)
+        values = shares[col].fill_null(0)
+        bars = ax.bar(xs, values, width=width, label=label, color=colour if hatch is None else "white",
+                      edgecolor=colour, hatch=hatch)
+        ax.bar_label(bars, [f"{v:.1%}" for v in values], padding=1, fontsize=7)
     ax.set_xticks(range(len(sources)), sources)
     ax.set_xlabel("source")
     ax.set_ylabel("records with ≥ 2 completions")
@@ -184,23 +186,26 @@ def mismatches(counts: pl.DataFrame, path: Path) -> Path:
 
 
 def contamination(counts: pl.DataFrame, path: Path) -> Path:
-    """Stacked bars per benchmark, one segment per detection method, in records."""
+    """Grouped bars per benchmark: records caught by each method, and by any method (hollow bar)."""
     benchmarks = sorted(set(counts["benchmark"].to_list()))
-    methods = sorted(set(counts["method"].to_list()))
-    fig = Figure(figsize=(max(7, 1.5 * len(benchmarks) + 3), 4.5), layout="constrained")
+    methods = [*sorted(set(counts["method"].to_list()) - {"any method"}), "any method"]
+    fig = Figure(figsize=(max(7.5, 1.0 * len(benchmarks) * len(methods) / 2 + 3), 4.6), layout="constrained")
     ax = fig.subplots()
-    bottom = [0] * len(benchmarks)
+    width = 0.8 / len(methods)
     for k, method in enumerate(methods):
         part = {r["benchmark"]: r["records"] for r in counts.filter(pl.col("method") == method).iter_rows(named=True)}
+        xs = [i + (k - (len(methods) - 1) / 2) * width for i in range(len(benchmarks))]
         values = [part.get(b, 0) for b in benchmarks]
-        bars = ax.bar(benchmarks, values, bottom=bottom, label=method, color=SERIES[k % len(SERIES)])
-        ax.bar_label(bars, [f"{v:,}" if v else "" for v in values], label_type="center", fontsize=8, color="white")
-        bottom = [a + b for a, b in zip(bottom, values, strict=True)]
+        hollow = method == "any method"
+        bars = ax.bar(xs, values, width=width, label=method, color="white" if hollow else SERIES[k % len(SERIES)],
+                      edgecolor="black" if hollow else SERIES[k % len(SERIES)], hatch="//" if hollow else None)
+        ax.bar_label(bars, [f"{v:,}" for v in values], padding=1, fontsize=8)
+    ax.set_xticks(range(len(benchmarks)), benchmarks)
     ax.set_xlabel("benchmark")
-    ax.set_ylabel("contaminated records (per method)")
-    ax.set_ylim(0, max([*bottom, 1]) * 1.15)
+    ax.set_ylabel("contaminated input records")
+    ax.set_ylim(0, max(float(counts["records"].max() or 1), 1) * 1.2)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(title="method", frameon=False)
+    ax.legend(title="caught by", frameon=False, fontsize=9)
     ax.set_title("Benchmark contamination: records flagged per benchmark and method")
     return _save(fig, path)
 

@@ -220,7 +220,10 @@ def contamination(db: ReportDB, out: Path, per_group: int) -> list[md.Section]:
             s.add("Where the contaminated records come from:", md.table(by_source.frame))
     sets = db.run("benchmark_sets")
     if sets.ok and sets.frame is not None:
-        s.add("Benchmark sets checked:", md.table(sets.frame))
+        digests = [c for c in sets.frame.columns if c in ("sha256", "fingerprint")]
+        shown = sets.frame.with_columns(pl.col(c).cast(pl.String).str.slice(0, 16) for c in digests)
+        s.add("Benchmark sets checked" + (" (digests shortened to 16 characters):" if digests else ":"),
+              md.table(shown))
     sections = [s]
     examples = db.run("contamination_examples", per_group=per_group)
     if examples.frame is not None and examples.frame.height:
