@@ -27,6 +27,10 @@ DAMNING = [
     "You didn't answer the question. The user asked about Paris, but your response talks about London.",
     "Your answer is incorrect.",
     "The response is not accurate and not relevant to the user's request.",
+    "It makes up statistics and cites a study that was never published.",
+    "I would not recommend this answer to anyone; it needs to be rewritten.",
+    "Several of the stated requirements are ignored, and the summary misrepresents the article.",
+    "The response offers nothing of use and simply repeats the question.",
 ]
 
 PRAISE = [
@@ -53,6 +57,10 @@ PRAISE = [
     "Your answer is informative, but it contains an inaccuracy: the Great Wall is not visible from space.",
     "Your answer is helpful, but it is slightly verbose and has a few minor inaccuracies regarding the dates.",
     "The response is free of hallucinations and stays on topic. It would be more helpful with an example.",
+    "The essay is made up of three clear parts, each of them accurate.",
+    "Nothing about this response is misleading or vague, and the tone is friendly.",
+    "Not a single claim is false. A helpful, well-organized answer.",
+    "It avoids being verbose or repetitive. To improve further, provide more specific, actionable tips.",
 ]
 
 

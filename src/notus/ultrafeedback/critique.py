@@ -46,23 +46,37 @@ from notus.core.step import StepContext, polars_step
 _FILLER = (
     r"(?:any|obvious|major|minor|significant|glaring|apparent|noticeable|serious|real|such|signs? of|"
     r"evidence of|instances? of|contain|contains|containing|include|includes|including|have|has|had|show|"
-    r"shows|present|presents|introduce|introduces|make|makes|made|there|are|is|were|was|be|been|seem|seems|"
-    r"appear|appears|to|the|a|an|other|further|additional|notable|evident|factual|logical|grammatical|"
-    r"spelling|critical|severe|very|particularly|really|at all|entirely|completely|totally|quite|"
-    r"necessarily|overly|too|find|found|detect|detected|identify|identified|spot|spotted|i|we|can|could|"
-    r"single|major|clear|obvious)"
+    r"shows|present|presents|introduce|introduces|make|makes|made|provide|provides|offer|offers|give|gives|"
+    r"there|are|is|were|was|be|been|being|seem|seems|appear|appears|to|the|a|an|other|further|additional|"
+    r"notable|evident|factual|logical|grammatical|spelling|critical|severe|very|particularly|really|at all|"
+    r"entirely|completely|totally|quite|necessarily|overly|too|find|found|detect|detected|identify|"
+    r"identified|spot|spotted|i|we|can|could|single|clear|obvious|anything|something|its|it)"
 )
-_NEGATOR = r"\b(?:not|no|never|nothing|none|without|hardly|barely|neither|nor|free (?:of|from)|devoid of|absence of)"
+# Negators, including the ones that take a short subject: "NOTHING IN THE ANSWER is misleading", "NOT A
+# SINGLE STEP is wrong", "NONE OF THE FACTS are incorrect", "HARD TO FIND anything wrong".
+_NEGATOR = (
+    r"\b(?:not|no|never|nothing|none|without|hardly|barely|neither|nor|free (?:of|from)|devoid of|"
+    r"absence of|nothing (?:in|about|with|of) (?:the|this|your|its|their) \w+|not a single \w+|"
+    r"none of (?:the|its|your|their) \w+|(?:hard|difficult|impossible) to (?:find|spot|see|identify))"
+)
 _FAULT_WORDS = (
     r"(?:errors?|mistakes?|inaccurac(?:y|ies)|inaccurate|incorrect(?:ness)?|wrong|false|falsehoods?|"
     r"misleading|irrelevant|off-topic|unrelated|issues?|problems?|flaws?|flawed|hallucinat\w*|fabricat\w*|"
     r"contradictions?|contradictory|misinformation|misunderstandings?|inconsisten\w*|deviations?|"
     r"confusing|confusion|unclear|ambigu\w*|harmful|bias(?:es|ed)?|untruthful|dishonest|fail\w*|"
-    r"omissions?|concerns?|misconceptions?|discrepanc(?:y|ies)|nonsens\w*)"
+    r"omissions?|concerns?|misconceptions?|discrepanc(?:y|ies)|nonsens\w*|vague|verbose|repetitive|"
+    r"invented|made-up|untrustworthy|unsupported|outdated|weakness(?:es)?|shortcomings?|gaps?)"
 )
+# "incorrect or misleading", "vague, verbose, or repetitive": a negation covers the whole list.
+_FAULT_LIST = _FAULT_WORDS + r"(?:(?:,| or| nor|, or|, nor) " + _FAULT_WORDS + r")*"
 _VIRTUE_WORDS = (
     r"(?:helpful|useful|relevant|related|accurate|correct|truthful|honest|appropriate|informative|valid|"
-    r"reliable|acceptable|satisfactory|adequate|aligned|coherent|meaningful|on-topic|factual|true|right)"
+    r"reliable|acceptable|satisfactory|adequate|aligned|coherent|meaningful|on-topic|factual|true|right|"
+    r"actionable|valuable|value|substance|insight|insightful|trustworthy|sensible|usable|use)"
+)
+_ADVICE_VIRTUES = (
+    r"(?:" + _VIRTUE_WORDS + r"|comprehensive|thorough|precise|concise|clear|detailed|engaging|informative|"
+    r"specific|complete|structured)"
 )
 _SOFTENER = r"(?:fully|entirely|completely|quite|always|totally|perfectly|necessarily|wholly|100%|all that)"
 _TASK_VERBS = (
@@ -73,6 +87,10 @@ _HELPING_VERBS = (
     r"(?:provide|include|mention|explain|consider|acknowledge|complete|clarify|offer|give|capture|cover)"
 )
 _FAILS = r"\b(?:does not|did not|do not|fails? to|failed to|failing to|can not|unable to|neglects? to|neglected to)"
+_TASK_OBJECT = (
+    r"(?:the |your |this |that |its )?(?:user's |user |original |main |given |initial |actual |core |key )*"
+    r"(?:instructions?|question|task|prompt|point|request|query|requirements?)\b"
+)
 _INTENSIFIER = (
     r"\b(?:severely|completely|entirely|totally|wholly|fundamentally|utterly|absolutely|blatantly|grossly|"
     r"highly|very|extremely|seriously|clearly|largely|mostly|significantly)"
@@ -80,7 +98,13 @@ _INTENSIFIER = (
 _BAD_ADJECTIVES = (
     r"(?:incorrect|wrong|inaccurate|irrelevant|unrelated|off-topic|false|fabricated|misleading|unhelpful|"
     r"flawed|nonsensical|deceptive|untruthful|confusing|incoherent|unreliable|inappropriate|lacking|"
-    r"deficient|insufficient|inadequate|misguided|erroneous|useless)"
+    r"deficient|insufficient|inadequate|misguided|erroneous|useless|untrustworthy)"
+)
+# Advice is not a verdict: "make sure to avoid errors", "provide accurate, relevant information".
+_ADVICE_LEAD = (
+    r"(?:ensure|ensuring|make sure|try to|aim (?:to|for)|strive (?:to|for)|should|could|would|might|"
+    r"provide|give|offer|include|focus on|add|consider|to improve|remember to|be sure to|double-check|"
+    r"verify|needs? to|has to|have to|must)"
 )
 
 
@@ -104,7 +128,9 @@ RULES: tuple[Rule, ...] = (
     Rule("reference", 0.0,
          r"\bthe (?:correct|right|accurate|proper|appropriate|relevant) (?:\w+ )?(?:answer|response|option|"
          r"solution|approach|way|translation|output|information|value|term|word|sentence|choice|label|"
-         r"spelling|format|classification|category|order|sequence|number|result|formula|date|name)\b"),
+         r"spelling|format|classification|category|order|sequence|number|result|formula|date|name)\b"
+         r"|\ba (?:correct|right|good|proper) (?:answer|response|solution) (?:would|should|must|needs|requires)\b"
+         r"|\bmade up of\b|\bmakes? up for\b"),
     Rule("softened_failure", 1.0,
          _FAILS + r" " + _SOFTENER + r" " + _TASK_VERBS + r"\b"
          r"|\bnot " + _SOFTENER + r" (?:\w+ ){0,1}" + _VIRTUE_WORDS + r"\b"
@@ -113,34 +139,45 @@ RULES: tuple[Rule, ...] = (
          _FAILS + r" (?:(?:actually|directly|even|at all|really|properly|correctly|adequately|clearly|"
          r"specifically|explicitly|accurately) )?" + _TASK_VERBS + r"\b"
          r"|\b(?:ignores?|ignored|ignoring|disregards?|disregarded|misses|missed|misunderstands?|"
-         r"misunderstood|misinterprets?|misinterpreted) (?:the |your |user's )?(?:main |original |given )?"
-         r"(?:instructions?|question|task|prompt|point|request|query)\b"
-         r"|\b(?:does not|did not|do not) make (?:any )?sense\b|\bmakes? no sense\b"
+         r"misunderstood|misinterprets?|misinterpreted) " + _TASK_OBJECT
+         + r"|\b(?:does not|did not|do not) make (?:any )?sense\b|\bmakes? no sense\b"
+         r"|\bhas nothing to do with\b|\bno attempt to\b|\b(?:the )?lowest (?:possible )?(?:score|rating)\b"
+         r"|\bnone of the (?:requested|required|asked-for|expected)\b|\bstart(?:ing)? (?:over )?from scratch\b"
+         r"|\bneeds? (?:a )?(?:complete|total|full|major) (?:rework|rewrite|overhaul|revision)\b"
+         r"|\bneeds? to be (?:completely |entirely )?(?:rewritten|redone|reworked)\b"
+         r"|\b(?:is|are|was|were|been|being) (?:completely |entirely |largely |simply |mostly )?"
+         r"(?:ignored|disregarded|overlooked)\b"
          r"|\b(?:not|never) (?:(?:a |an )?(?:valid|appropriate|acceptable|relevant|correct|proper) )"
          r"(?:answer|response)\b"),
+    Rule("negated_fault", 0.0,
+         _NEGATOR + r" (?:" + _FILLER + r" ){0,3}" + _FAULT_LIST + r"\b"
+         r"|\b(?:error|mistake|hallucination)-free\b|\bnever fails\b"),
+    Rule("negated_virtue", 2.5,
+         r"\b(?:not|never|hardly|barely|no|(?:lacks?|lacking|without) any) (?:" + _FILLER + r" ){0,3}"
+         + _VIRTUE_WORDS + r"\b|\bnot recommend\w*|\b(?:offers?|provides?|adds?|contributes?|gives?) nothing\b"),
     Rule("omission", 1.0,
          _FAILS + r" (?:" + _SOFTENER + r" |(?:really|actually|directly|clearly|explicitly) )?"
          + _HELPING_VERBS + r"\b"
          r"|\bpartially (?:correct|accurate|addresses|answers|follows|aligns|meets|relevant|helpful)\b"),
-    Rule("negated_fault", 0.0,
-         _NEGATOR + r" (?:" + _FILLER + r" ){0,3}" + _FAULT_WORDS + r"\b|\b(?:error|mistake|hallucination)-free\b"),
-    Rule("negated_virtue", 2.5,
-         r"\b(?:not|never|hardly|barely|no|(?:lacks?|lacking|without) any) (?:" + _FILLER + r" ){0,3}"
-         + _VIRTUE_WORDS + r"\b"),
     Rule("minor_fault", 0.5,
          r"\b(?:minor|slight|small|little|a few|some|occasional|tiny|one|an|a)(?: \w+)? (?:errors?|mistakes?|"
          r"inaccurac(?:y|ies)|issues?|problems?|flaws?|inconsistenc(?:y|ies)|deviations?|omissions?|"
-         r"oversights?)\b|\bslightly (?:incorrect|inaccurate|off|misleading|wrong|unclear|confusing|verbose)\b"),
+         r"oversights?|weakness(?:es)?)\b"
+         r"|\bslightly (?:incorrect|inaccurate|off|misleading|wrong|unclear|confusing|verbose|long)\b"),
     Rule("advice", 0.0,
-         r"\b(?:avoid|avoiding|prevent|check for|watch out for|careful (?:of|with|about)|minimi[sz]e|reduce)"
-         r"(?: \w+){0,3}? " + _FAULT_WORDS + r"\b"
-         r"|\b(?:(?:ensure|ensuring|make sure|try to|aim to|strive to|should|could|would|might)(?: \w+){0,3}?"
-         r"|more|less) (?:" + _VIRTUE_WORDS + r"|comprehensive|thorough|precise|concise|clear|detailed|"
-         r"engaging|informative|specific)\b"),
+         r"\b(?:avoid(?:s|ed|ing)?|prevent|check for|watch out for|careful (?:of|with|about)|minimi[sz]e|reduce)"
+         r"(?: \w+){0,3}? " + _FAULT_LIST + r"\b"
+         r"|\b" + _ADVICE_LEAD + r"(?: \w+){0,3}? " + _ADVICE_VIRTUES
+         + r"(?:(?:,| and| or|, and|, or) " + _ADVICE_VIRTUES + r")*\b"
+         r"|\b(?:more|less) " + _ADVICE_VIRTUES + r"\b"),
     Rule("damning_fault", 3.0,
          _INTENSIFIER + r" " + _BAD_ADJECTIVES + r"\b"
          r"|\bfabricat\w*|\bhallucinat\w*|\bnonsensical\b|\bgibberish\b|\bincoherent\b"
          r"|\bconfidently (?:incorrect|wrong)\b|\buntruthful\b|\bunhelpful\b|\buseless\b|\bworthless\b"
+         r"|\buntrustworthy\b|\b(?:invent(?:s|ed|ing)?|mak(?:es|e|ing) up|made up)(?: \w+){0,2}? (?:facts?|"
+         r"statistics|sources|figures|data|numbers|quotes?|quotations?|citations?|details|information|"
+         r"references|names|dates|events|studies|experts?|claims?)\b"
+         r"|\b(?:is|are|was|were|seems?|appears?) (?:to be )?(?:entirely |completely |simply )?made up\b"
          r"|\bneeds? (?:significant|major|substantial|a lot of|considerable) (?:improvement|work|revision)"),
     Rule("serious_fault", 2.0,
          r"\b(?:major|serious|significant|critical|glaring|fundamental|severe|numerous|multiple|several)"
@@ -149,11 +186,16 @@ RULES: tuple[Rule, ...] = (
          r"|\bincorrect(?:ly)?\b|\binaccura(?:te|tely|cy|cies)\b|\bmisleading\b|\birrelevant\b"
          r"|\boff-topic\b|\bunrelated\b|\bcontradict\w*|\bmisunderst\w*|\bmisinterpret\w*|\bdeceptive\b"
          r"|\buntrue\b|\berroneous\b|\bunacceptable\b|\bunreliable\b|\bmisinformation\b|\bdishonest\b"
-         r"|\bfalse (?:information|claims?|statements?|facts?|assertions?)\b|\bpoor(?:ly)?\b"),
+         r"|\bfalse (?:information|claims?|statements?|facts?|assertions?)\b|\bpoor(?:ly)?\b|\binvented\b"
+         r"|\bmade-up\b|\b(?:does not|did not|do not|will not|would not) (?:run|work|compile|execute|add up)\b"
+         r"|\bmisrepresent\w*|\bconfuses\b|\bdismissive\b"),
     Rule("fault", 1.5, r"\bwrong\b|\bfail(?:s|ed|ing|ure)?\b|\binappropriate\b|\bincomplete\b|\bharmful\b"),
-    Rule("mild_fault", 1.0, r"\bconfusing\b|\bunclear\b|\binconsisten\w*|\bdeviat\w*"),
+    Rule("mild_fault", 1.0, r"\bconfusing\b|\bunclear\b|\binconsisten\w*|\bdeviat\w*|\brepeat(?:s|ed|ing)?\b"
+                            r"|\brepetiti(?:ve|on|ons)\b|\bunsupported\b|\boutdated\b|\brefus(?:es|ed|al)\b"
+                            r"|\bno (?:justification|explanation|reasoning|evidence|support|sources|examples|"
+                            r"context)\b"),
     Rule("hedge", 0.5, r"\berrors?\b|\bmistakes?\b|\bflaw(?:s|ed)?\b|\blacks?\b|\blacking\b|\bmissing\b"
-                       r"|\bvague\b|\bissues?\b"),
+                       r"|\bvague\b|\bissues?\b|\bverbose\b"),
     Rule("strong_virtue", -2.0,
          r"\b(?:excellent|outstanding|exceptional|perfect(?:ly)?|flawless|superb|impeccable|spot-on|"
          r"fantastic|brilliant|exemplary)\b|\b(?:great|good|nice) (?:job|work)\b|\bwell done\b"),
