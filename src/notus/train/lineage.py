@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import shlex
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -141,7 +142,8 @@ def model_card(record: dict[str, Any], metrics: dict[str, Any], throughput: dict
         "## Reproduce",
         "",
         "```",
-        f"notus train {record['config_file']} --data <folder of version {data['version_id']}>",
+        f"notus train {record['config_file']} --data <folder of version {data['version_id']}>"
+        + "".join(f" --set {shlex.quote(o)}" for o in cfg.get("overrides", [])),
         "```",
         "",
         f"Lineage: training_data.json (config sha256 {record['config_sha256'][:12]}…). "
