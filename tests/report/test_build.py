@@ -111,3 +111,20 @@ def test_cli_mistakes_exit_2_with_one_line(notus_version: Path, args: list[str],
     assert main(args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_mismatch_examples_show_the_critique_when_the_version_publishes_it(
+        version_factory: Callable[..., Path], completions: pl.DataFrame, tmp_path: Path) -> None:
+    critique = "Your answer is not helpful and contains fabricated information. " * 8
+    defects = completions.filter(pl.col("overall_score") >= 9, pl.col("mean_rating") <= 2)
+    flagged = defects.select(
+        "record_id", "prompt_id", "completion_index", "overall_score", "mean_rating",
+        reason=pl.lit("score_defect"), critique=pl.lit(critique))
+    vdir = version_factory("notus", {"completions": completions, "mismatches": flagged})
+    text = write_report(vdir, out=tmp_path / "out", examples=1).read_text()
+    examples = text[text.index("### Examples: `score_defect`"):]
+    assert "publishes no critique text" not in examples
+    assert "| Your answer is not helpful and contains fabricated information. Your answer" in examples
+    assert " … |" in examples  # an excerpt, not the whole critique
+    assert examples.count("| score_defect") == 0 and examples.count("\n| ") - 1 == defects["source"].n_unique()
+    assert "does not publish `dropped`, `preferences`" in text
