@@ -19,7 +19,7 @@ import polars as pl
 
 from notus.decontamination.index import BenchmarkIndex
 from notus.decontamination.normalize import with_normalized, words
-from notus.decontamination.shingles import exploded_words, window_column, windows
+from notus.decontamination.shingles import exploded_words, fits, window_column, windows
 
 TRUTHFUL_QA_SOURCE = "truthful_qa"
 
@@ -79,13 +79,23 @@ def best_per_benchmark(hits: pl.LazyFrame) -> pl.LazyFrame:
 
 def by_ngram(base: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) -> pl.LazyFrame:
     n, m = index.ngram_n, index.min_item_words
+    hn, hm = window_column(n), window_column(m)
     exploded = exploded_words(base.select("row", words=words(pl.col("norm"))), "row")
-    hashed = windows(exploded, [n, m])
+    # One pass over the millions of word positions keeps only those starting an indexed n-gram or anchor;
+    # everything after works on those few rows.
+    ngram_hashes = index.ngrams.get_column("hash").unique().implode()
+    anchor_hashes = index.anchors.get_column("hash").unique().implode()
+    candidates = (
+        windows(exploded, [n, m], masked=False)
+        .filter(pl.col(hn).is_in(ngram_hashes) | pl.col(hm).is_in(anchor_hashes))
+        .collect()
+        .lazy()
+    )
     entries = index.entries.lazy().select("entry", "benchmark", "item", "norm", "n_words", "n_ngrams")
 
     long_hits = (
-        hashed.select("row", hash=pl.col(window_column(n)))
-        .join(index.ngrams.lazy().select("hash").unique(), on="hash", how="semi")
+        candidates.filter(fits(n))
+        .select("row", hash=pl.col(hn))
         .unique()
         .join(index.ngrams.lazy(), on="hash")
         .group_by("row", "entry")
@@ -96,7 +106,8 @@ def by_ngram(base: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) 
         .select("row", "entry", "benchmark", "item", "n_words", "score", "evidence")
     )
     short_hits = (
-        hashed.select("row", hash=pl.col(window_column(m)))
+        candidates.filter(fits(m))
+        .select("row", hash=pl.col(hm))
         .join(index.anchors.lazy(), on="hash")
         .select("row", "entry")
         .unique()
