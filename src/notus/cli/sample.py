@@ -1,0 +1,55 @@
+"""`notus sample`: write synthetic UltraFeedback-shaped data with planted defects and their ground truth.
+
+The data is SYNTHETIC: made-up prompts and responses with the real release's shape, quirks and known
+defects, for running and testing the pipelines offline. Prints every path written; the last line is OUT.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from notus.ultrafeedback.sample import DEFAULT_CONTAMINATION_RATE, write_sample
+from notus.ultrafeedback.sample_writers import FORMATS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sample", help="write synthetic UltraFeedback data with planted defects",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--prompts", type=int, default=3000, help="number of records (prompts) (default 3000)")
+    p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    p.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder (default data/sample)")
+    p.add_argument("--format", choices=FORMATS, default="jsonl", dest="fmt", help="record file format")
+    p.add_argument("--shards", type=int, default=1, help="number of record files (default 1)")
+    p.add_argument("--benchmarks", type=Path, action="append", default=[], metavar="DIR",
+                   help="plant copies of the benchmark items in DIR (laid out like shared/data/benchmarks) "
+                        "instead of the synthetic set; repeatable")
+    p.add_argument("--with-synthetic-benchmarks", action="store_true",
+                   help="with --benchmarks: also write and plant the synthetic benchmark set")
+    p.add_argument("--contamination-rate", type=float, default=DEFAULT_CONTAMINATION_RATE, metavar="R",
+                   help=f"share of prompts carrying a planted benchmark copy, and as many near-miss controls "
+                        f"(default {DEFAULT_CONTAMINATION_RATE})")
+    p.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="worker processes (default 0: one per CPU, up to 8, from 20,000 prompts); the output "
+                        "does not depend on it")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    result = write_sample(
+        args.out,
+        prompts=args.prompts,
+        seed=args.seed,
+        fmt=args.fmt,
+        shards=args.shards,
+        benchmark_dirs=args.benchmarks,
+        synthetic_benchmarks=True if args.with_synthetic_benchmarks else None,
+        contamination_rate=args.contamination_rate,
+        jobs=args.jobs,
+    )
+    for path in result.paths:
+        print(path)
+    print(f"{result.records} records, {result.completions} completions, truth rows: "
+          + ", ".join(f"{kind} {count}" for kind, count in result.truth_counts.items()))
+    print(result.out)
+    return 0

@@ -1,0 +1,1 @@
+"""UltraFeedback: the raw data's reader, its curation steps, and the synthetic sample generator."""
