@@ -69,6 +69,7 @@ def test_local_source_has_no_source_datasets_entry(tmp_path: Path) -> None:
     meta, body = card_for(folder, tmp_path)
     assert "source_datasets" not in meta
     assert "`data/sample/ultrafeedback`" in body
+    assert "read from local files, not from a Hub revision" in body
 
 
 def test_decontamination_section_lists_benchmark_sets_and_matches(tmp_path: Path) -> None:
@@ -106,6 +107,20 @@ def test_spec_yaml_is_the_written_text_unless_the_spec_extends_another(tmp_path:
     dumped = spec_yaml(Version.open(folder))
     assert dumped.startswith("# notus-cleaned as built, merged with the spec it extends (notus.yaml)\n")
     assert yaml.safe_load(dumped) == {k: v for k, v in child.items() if k != "extends"}
+
+
+@pytest.mark.parametrize(("recorded", "shown"), [
+    ("/home/me/notus/pipelines/notus-cleaned.yaml", "pipelines/notus-cleaned.yaml"),
+    ("pipelines/notus.yaml", "pipelines/notus.yaml"), ("/elsewhere/mine.yaml", "mine.yaml"),
+])
+def test_spec_path_never_shows_the_builders_absolute_path(tmp_path: Path, recorded: str, shown: str) -> None:
+    folder = write_version(tmp_path / "v")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["spec_path"] = recorded
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    _, body = card_for(folder, tmp_path)
+    assert f"notus run {shown} " in body and f"(`{shown}`)" in body
+    assert "/home/me" not in body
 
 
 @pytest.mark.parametrize(("rows", "label"), [(0, "n<1K"), (999, "n<1K"), (1_000, "1K<n<10K"),

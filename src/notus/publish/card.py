@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
 from typing import Any
 
 import polars as pl
@@ -175,7 +176,7 @@ def card_body(version: Version, layouts: Sequence[TableLayout], repo_id: str) ->
             ["", ""],
             [
                 ["version id", f"`{version.version_id}`"],
-                ["pipeline", f"`{version.pipeline}` ({m.get('spec_path', 'spec below')})"],
+                ["pipeline", f"`{version.pipeline}` (`{spec_path(version)}`)"],
                 ["built", m.get("created_at", "")],
                 ["engines", ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items())],
             ],
@@ -253,7 +254,11 @@ def _sources_section(version: Version) -> list[str]:
                 f", `{h['path']}`" if h["path"] else "")
         size = sum(int(f.get("bytes", 0)) for f in files)
         rows.append([f"`{name}`", where, len(files), f"{size:,}", f"`{str(src.get('fingerprint', ''))[:16]}`"])
-    return ["", "### Sources", "", md_table(["source", "dataset", "files", "bytes", "fingerprint"], rows)]
+    out = ["", "### Sources", "", md_table(["source", "dataset", "files", "bytes", "fingerprint"], rows)]
+    if "input" in sources and "input" not in hub:
+        out += ["", "The input was read from local files, not from a Hub revision: only the fingerprint (sha256 "
+                "over the files' bytes) identifies it."]
+    return out
 
 
 def _params_section(version: Version) -> list[str]:
@@ -331,8 +336,7 @@ def _short(value: Any) -> Any:
 
 def _rebuild_section(version: Version) -> list[str]:
     m = version.manifest
-    spec_path = m.get("spec_path") or f"pipelines/{version.pipeline}.yaml"
-    args = [f"notus run {spec_path}"]
+    args = [f"notus run {spec_path(version)}"]
     args += [f"--set {k}={_cli_value(v)}" for k, v in sorted(version.params.items())]
     args += [f"--source {n}={s.get('uri')}" for n, s in m.get("sources", {}).items()]
     return [
@@ -347,6 +351,16 @@ def _rebuild_section(version: Version) -> list[str]:
         " \\\n    ".join(args),
         "```",
     ]
+
+
+def spec_path(version: Version) -> str:
+    """Where the spec lives in a notus checkout (the manifest may hold the builder's absolute path, which
+    means nothing to a reader and should not be published)."""
+    recorded = PurePosixPath(str(version.manifest.get("spec_path") or f"pipelines/{version.pipeline}.yaml"))
+    if not recorded.is_absolute():
+        return str(recorded)
+    parts = recorded.parts
+    return "/".join(parts[parts.index("pipelines"):]) if "pipelines" in parts else recorded.name
 
 
 def _cli_value(value: Any) -> str:
