@@ -73,6 +73,9 @@ def test_refused_token_is_one_line_exit_1_and_never_printed(
     assert "hf_wrong_secret_value" not in captured.out + captured.err
 
 
-def test_bad_repo_id_is_a_usage_error(version_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["publish", str(version_dir), "--repo-id", "just-a-name", "--dry-run"]) == 2
-    assert "ORG/NAME" in capsys.readouterr().err
+@pytest.mark.parametrize(("extra", "message"), [(["--repo-id", "just-a-name"], "ORG/NAME"),
+                                                (["--repo-id", REPO, "--max-shard-mb", "0"], "--max-shard-mb")])
+def test_bad_arguments_are_usage_errors(version_dir: Path, capsys: pytest.CaptureFixture[str], extra: list[str],
+                                        message: str) -> None:
+    assert main(["publish", str(version_dir), *extra, "--dry-run"]) == 2
+    assert message in capsys.readouterr().err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notus.core.errors import UsageError
 from notus.core.version import Version
 from notus.publish.client import DEFAULT_TIMEOUT, default_endpoint, hub_session, resolve_token
 from notus.publish.folder import build_folder
@@ -28,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--private", action="store_true", help="create the repo private (refused if it exists public)")
     p.add_argument(
         "--dry-run", nargs="?", const="", default=None, metavar="DIR",
-        help=f"write the folder that would be uploaded to DIR (default {DRY_RUN_ROOT}/<version-id>) and stop",
+        help=f"write the folder that would be uploaded to DIR (default {DRY_RUN_ROOT}/<version-id>) and stop; "
+        "give it after VERSION_DIR, or as --dry-run=DIR",
     )
     p.add_argument("--endpoint", default=None, metavar="URL",
                    help="Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)")
@@ -41,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     repo_id = check_repo_id(args.repo_id)
+    if not args.max_shard_mb > 0:
+        raise UsageError(f"--max-shard-mb must be positive, got {args.max_shard_mb:g}")
     version = Version.open(args.version)
     shard_bytes = max(1, int(args.max_shard_mb * MIB))
     if args.dry_run is not None:
