@@ -49,6 +49,16 @@ DAMNING_OPENERS: tuple[str, ...] = (
     "I'm afraid this answer is mostly gibberish.",
     "Your answer completely misses the question: nothing in it concerns {topic}.",
     "This reply is inaccurate from start to finish.",
+    # praise for the form, then the failure: a virtue word does not make the critique positive
+    "Although the answer is well-written and polite, it is completely wrong about {topic}.",
+    "The response is fluent and well organised, but it does not answer the question at all.",
+    "Your answer sounds confident and clear; unfortunately, almost everything in it is false.",
+    # understated: no stock fault word, the failure is in what is described
+    "The reply talks about pancakes when the user asked about {topic}.",
+    "Nothing in this answer relates to what the user asked.",
+    "This could have been written for a different question entirely.",
+    "The user would learn nothing about {topic} from this.",
+    "The answer simply repeats the question back and stops there.",
 )
 DAMNING_ISSUES: tuple[str, ...] = (
     "It states that {topic} was first described in {year}, which is simply not true.",
@@ -73,6 +83,9 @@ DAMNING_ISSUES: tuple[str, ...] = (
     "It expresses full confidence while being wrong, which is misleading.",
     "The figures it cites for {topic} appear to be invented.",
     "The user asked for {format}, but the response offers an unrelated anecdote.",
+    "The recommended steps would leave the user worse off than before.",
+    "It answers a question nobody asked and leaves the real one untouched.",
+    "A reader following this advice would reach the opposite of the correct conclusion.",
 )
 DAMNING_SUGGESTIONS: tuple[str, ...] = (
     "To improve, read the instruction carefully and answer the question that was actually asked.",
@@ -187,6 +200,10 @@ TRICKY_SENTENCES: tuple[str, ...] = (
     "Although the question was tricky, the response handles it without confusion.",
     "It would be hard to find anything wrong with this answer.",
     "Without any inaccuracies, it covers {topic} from several angles.",
+    "I was expecting errors in the tricky part, but found none.",
+    "It avoids the mistakes that are common when people write about {topic}.",
+    "Even a critical reader would struggle to fault it.",
+    "Some may find it long, but the length is justified by the detail.",
 )
 TRICKY_FALSE_PREMISE: tuple[str, ...] = (
     "It correctly points out that the question rests on a false premise and explains why.",
