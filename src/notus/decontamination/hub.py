@@ -78,7 +78,10 @@ def resolve_hub_benchmarks(uri: str) -> Path:
             )
         except Exception as exc:  # offline, network, missing repo or revision: one line, not a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            raise DataError(f"{uri}: cannot fetch {hub_set.repo}: {type(exc).__name__}: {first}") from None
+            raise DataError(
+                f"{uri}: cannot fetch {hub_set.repo}: {type(exc).__name__}: {first} (give a local copy with "
+                "--benchmarks DIR or NOTUS_BENCHMARKS, or set HF_HUB_OFFLINE=1 to use the next default)"
+            ) from None
         fetched.append((name, Path(local).name, Path(local)))
     key = hashlib.sha256(json.dumps([(n, HUB_SETS[n].repo, c) for n, c, _ in fetched]).encode()).hexdigest()
     target = cache_root() / key[:16]
