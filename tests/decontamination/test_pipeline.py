@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from notus.core.spec import load_spec
 from notus.core.version import Version
-from ultrafeedback.curation_harness import Record, run_curation, table, uniform
+from ultrafeedback.curation_harness import REPO, Record, run_curation, table, uniform
 
 from .conftest import SYNTHETIC, write_benchmarks
 
@@ -75,3 +76,16 @@ def test_the_plain_notus_pipeline_keeps_what_cleaned_removes(tmp_path: Path) -> 
     plain = run_curation(tmp_path, RECORDS, pipeline="notus", name="plain")
     assert "contamination" not in plain.tables
     assert sorted(table(plain, "preferences").get_column("record_id").to_list()) == [0, 1, 2, 3, 5]
+
+
+def test_spec_declares_the_embedded_default_and_the_published_tables() -> None:
+    spec = load_spec(REPO / "pipelines" / "notus-cleaned.yaml")
+    assert spec.sources["benchmarks"].candidates == (
+        "${NOTUS_BENCHMARKS}", "benchmarks+hub://default", "data/sample/benchmarks"
+    )
+    assert spec.step("decontamination").ref == "decontamination.match"
+    assert spec.step("excluded").ref == "sql/excluded_decontaminated.sql"
+    assert {"contamination", "benchmark_sets"} <= set(spec.publish)
+    assert {p: spec.params[p].default for p in ("ngram_n", "ngram_threshold", "min_item_words")} == {
+        "ngram_n": 13, "ngram_threshold": 0.5, "min_item_words": 5
+    }
