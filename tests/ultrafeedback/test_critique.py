@@ -31,6 +31,24 @@ DAMNING = [
     "I would not recommend this answer to anyone; it needs to be rewritten.",
     "Several of the stated requirements are ignored, and the summary misrepresents the article.",
     "The response offers nothing of use and simply repeats the question.",
+    "Your response was not aligned with the instruction. The instruction asked for a translation into "
+    "French, but you provided an explanation in English instead.",
+    "Your answer is incorrect. The sentence does not imply the hypothesis, so the correct answer should "
+    "be 'no'. Make sure to carefully read the premise.",
+    "Your response is not relevant to the question. The user asked for a recipe, yet you described the "
+    "history of bread. Please make sure your response directly addresses the question.",
+    "The answer provided does not follow the instructions. The task was to list five items, and your "
+    "answer contains a single paragraph.",
+    "You didn't provide any answer to the question.",
+    "The response is empty.",
+    "Your answer seems to be a random collection of words and doesn't make sense.",
+    "You've misunderstood the task. It asked for a summary, not a critique.",
+    "The answer is too vague and doesn't provide specific details. It also contains false information "
+    "about the author.",
+    "Your answer has several inaccuracies and is misleading regarding the dosage.",
+    "The code you provided is wrong and will not compile. It also ignores the requirement to use "
+    "recursion.",
+    "This answer contradicts itself and gives the wrong year for the treaty.",
 ]
 
 PRAISE = [
@@ -61,6 +79,20 @@ PRAISE = [
     "Nothing about this response is misleading or vague, and the tone is friendly.",
     "Not a single claim is false. A helpful, well-organized answer.",
     "It avoids being verbose or repetitive. To improve further, provide more specific, actionable tips.",
+    "Your answer is accurate and provides a good explanation of the process. However, you could improve "
+    "by adding an example. Overall, good job!",
+    "The answer is correct, but it lacks explanation. It's important to provide reasoning for your "
+    "answer to help the user understand.",
+    "The response is mostly accurate, but there's a mistake in the final sentence. Otherwise, well done.",
+    "Your answer is partially correct. You identified the main idea but missed the second point.",
+    "Your response is helpful and follows the instruction well. To make it even better, consider being "
+    "more concise.",
+    "You correctly identified the error in the sentence and provided the corrected version. Great work.",
+    "The answer is truthful and honest about its limitations. It does not contain fabricated details.",
+    "The translation is accurate and fluent; no issues found.",
+    "Your answer meets the requirements, though the formatting could be improved.",
+    "The response correctly points out that the question contains a false premise and does not make up "
+    "an answer.",
 ]
 
 

@@ -142,6 +142,10 @@ RULES: tuple[Rule, ...] = (
          r"misunderstood|misinterprets?|misinterpreted) " + _TASK_OBJECT
          + r"|\b(?:does not|did not|do not) make (?:any )?sense\b|\bmakes? no sense\b"
          r"|\bhas nothing to do with\b|\bno attempt to\b|\b(?:the )?lowest (?:possible )?(?:score|rating)\b"
+         + r"|" + _FAILS + r" (?:even )?(?:provide|give|offer|write|produce|generate|return) (?:an?|any) (?:\w+ )?"
+         r"(?:answer|response|solution|output|translation|code|result|summary)\b"
+         r"|\b(?:response|answer|output|reply) (?:is|was) (?:completely |entirely )?(?:empty|blank)\b"
+         r"|\bno (?:answer|response|output) (?:was |is |has been )?(?:provided|given|generated)\b"
          r"|\bnone of the (?:requested|required|asked-for|expected)\b|\bstart(?:ing)? (?:over )?from scratch\b"
          r"|\bneeds? (?:a )?(?:complete|total|full|major) (?:rework|rewrite|overhaul|revision)\b"
          r"|\bneeds? to be (?:completely |entirely )?(?:rewritten|redone|reworked)\b"
