@@ -111,8 +111,24 @@ def test_qlora_without_cuda_is_a_usage_error(version_dir: Path, tiny_model_dir: 
 @pytest.mark.slow
 def test_lora_trains_an_adapter(version_dir: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
     pytest.importorskip("peft")
-    overrides = (*quick(tiny_model_dir), "training.max_steps=2", "lora.r=4", "lora.target_modules=[q_proj, v_proj]")
+    overrides = (
+        *quick(tiny_model_dir),
+        "training.max_steps=2",
+        "data.max_train_rows=4",
+        "data.max_eval_rows=2",
+        "lora.r=4",
+        "lora.target_modules=[q_proj, v_proj]",
+    )
     result = train(SMOKE, version_dir, tmp_path / "out", overrides=overrides)
     assert (result.output_dir / "adapter_config.json").is_file()
     assert "library_name: peft" in (result.output_dir / "README.md").read_text()
     assert [r["step"] for r in result.log_history if "loss" in r] == [1, 2]
+
+
+def test_evaluation_without_test_rows_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from .versions import generated_rows, write_version
+
+    version = write_version(tmp_path / "v", generated_rows(n_train=6, n_test=0))
+    overrides = (f"model.model_name_or_path={tiny_model_dir}", "training.eval_strategy=steps")
+    with pytest.raises(DataError, match="no test rows"):
+        train(SMOKE, version, tmp_path / "out", overrides=overrides)

@@ -151,6 +151,11 @@ def train(
     if len(prepared["train"]) == 0:
         raise DataError(f"{version.path}: no train rows left to train on ({accounts['train'].as_dict()})")
     eval_rows = prepared["test"] if len(prepared["test"]) else None
+    if eval_rows is None and str(getattr(args.eval_strategy, "value", args.eval_strategy)) != "no":
+        raise DataError(
+            f"{version.path}: no test rows to evaluate on ({accounts['test'].as_dict()['rows_in_version']} in the "
+            "version) but training.eval_strategy asks for evaluation; set it to 'no' or rebuild with a test split"
+        )
 
     from trl import DPOTrainer
 
