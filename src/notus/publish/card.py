@@ -228,7 +228,7 @@ def spec_yaml(version: Version) -> str:
     spec = dict(version.manifest.get("spec") or {})
     parent = spec.pop("extends", None)  # already merged in: the dump stands alone
     header = f"# {version.pipeline} as built" + (f", merged with the spec it extends ({parent})" if parent else "")
-    return header + "\n" + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+    return header + "\n" + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=110)
 
 
 def _columns_section(layouts: Sequence[TableLayout]) -> list[str]:
