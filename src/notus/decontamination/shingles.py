@@ -53,6 +53,12 @@ def _composed(size: int) -> pl.Expr:
     return pl.struct([pl.col(_BASE_COLUMN).shift(-o).alias(f"b{o}") for o in offsets]).hash(SEED)
 
 
+def _window(size: int, *, base_ready: bool) -> pl.Expr:
+    if size > BASE:
+        return _composed(size)
+    return pl.col(_BASE_COLUMN) if size == BASE and base_ready else _direct(size)
+
+
 def fits(size: int) -> pl.Expr:
     """Whether the window of `size` words starting at this row lies inside its text."""
     return pl.col("pos") + size <= pl.col("n_words")
@@ -67,7 +73,7 @@ def windows(exploded: pl.LazyFrame, sizes: Sequence[int], *, masked: bool = True
     frame = exploded.with_columns(_direct(BASE).alias(_BASE_COLUMN)) if composed else exploded
     columns = []
     for size in wanted:
-        value = _composed(size) if size > BASE else _direct(size)
+        value = _window(size, base_ready=composed)
         columns.append((pl.when(fits(size)).then(value) if masked else value).alias(window_column(size)))
     frame = frame.with_columns(columns)
     return frame.drop(_BASE_COLUMN) if composed else frame
