@@ -49,6 +49,8 @@ DAMNING = [
     "The code you provided is wrong and will not compile. It also ignores the requirement to use "
     "recursion.",
     "This answer contradicts itself and gives the wrong year for the treaty.",
+    "It reads well; unfortunately, most of the claims in it are false.",
+    "Following these steps would leave the user worse off, and the answer keeps making things up.",
 ]
 
 PRAISE = [
@@ -92,7 +94,7 @@ PRAISE = [
     "The translation is accurate and fluent; no issues found.",
     "Your answer meets the requirements, though the formatting could be improved.",
     "The response correctly points out that the question contains a false premise and does not make up "
-    "an answer.",
+    "an answer.",    "The premise is false, and the response says so politely. Accurate and kind.",
 ]
 
 

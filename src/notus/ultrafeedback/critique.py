@@ -182,6 +182,7 @@ RULES: tuple[Rule, ...] = (
          r"statistics|sources|figures|data|numbers|quotes?|quotations?|citations?|details|information|"
          r"references|names|dates|events|studies|experts?|claims?)\b"
          r"|\b(?:is|are|was|were|seems?|appears?) (?:to be )?(?:entirely |completely |simply )?made up\b"
+         r"|\bmak(?:es|e|ing) (?:things|stuff|facts|numbers|details|it) up\b"
          r"|\bneeds? (?:significant|major|substantial|a lot of|considerable) (?:improvement|work|revision)"),
     Rule("serious_fault", 2.0,
          r"\b(?:major|serious|significant|critical|glaring|fundamental|severe|numerous|multiple|several)"
@@ -192,10 +193,12 @@ RULES: tuple[Rule, ...] = (
          r"|\buntrue\b|\berroneous\b|\bunacceptable\b|\bunreliable\b|\bmisinformation\b|\bdishonest\b"
          r"|\bfalse (?:information|claims?|statements?|facts?|assertions?)\b|\bpoor(?:ly)?\b|\binvented\b"
          r"|\bmade-up\b|\b(?:does not|did not|do not|will not|would not) (?:run|work|compile|execute|add up)\b"
-         r"|\bmisrepresent\w*|\bconfuses\b|\bdismissive\b"),
-    Rule("fault", 1.5, r"\bwrong\b|\bfail(?:s|ed|ing|ure)?\b|\binappropriate\b|\bincomplete\b|\bharmful\b"),
+         r"|\bmisrepresent\w*|\bconfuses\b|\bdismissive\b|\b(?:is|are|was|were) (?:\w+ )?(?:false|untrue)\b"),
+    Rule("fault", 1.5, r"\bwrong\b|\bfail(?:s|ed|ing|ure)?\b|\binappropriate\b|\bincomplete\b|\bharmful\b"
+                       r"|\bworse off\b"),
     Rule("mild_fault", 1.0, r"\bconfusing\b|\bunclear\b|\binconsisten\w*|\bdeviat\w*|\brepeat(?:s|ed|ing)?\b"
                             r"|\brepetiti(?:ve|on|ons)\b|\bunsupported\b|\boutdated\b|\brefus(?:es|ed|al)\b"
+                            r"|\bunfortunately\b"
                             r"|\bno (?:justification|explanation|reasoning|evidence|support|sources|examples|"
                             r"context)\b"),
     Rule("hedge", 0.5, r"\berrors?\b|\bmistakes?\b|\bflaw(?:s|ed)?\b|\blacks?\b|\blacking\b|\bmissing\b"
