@@ -31,7 +31,7 @@ def _save(fig: Figure, path: Path) -> Path:
 
 
 def _percent_axis(ax: Axes) -> None:
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))  # decimals follow the axis range (0.2 %, 40 %)
 
 
 def rating_by_source(hist: pl.DataFrame, summary: pl.DataFrame, path: Path, bin_width: float) -> Path:
