@@ -13,7 +13,12 @@ import pytest
 
 from notus.cli.main import main
 from notus.core.errors import DataError, UsageError
+from notus.core.runner import run_pipeline
+from notus.core.version import Version
 from notus.report.build import FIGURE_FILES, write_report
+from notus.ultrafeedback.sample import write_sample
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +133,28 @@ def test_mismatch_examples_show_the_critique_when_the_version_publishes_it(
     assert " … |" in examples  # an excerpt, not the whole critique
     assert examples.count("| score_defect") == 0 and examples.count("\n| ") - 1 == defects["source"].n_unique()
     assert "does not publish `dropped`, `preferences`" in text
+
+
+@pytest.mark.slow
+def test_report_on_notus_cleaned_against_zephyr_built_by_the_pipelines(tmp_path: Path) -> None:
+    sample = write_sample(tmp_path / "sample", prompts=400, seed=3, jobs=1)
+    inputs = {"input": str(sample.out / "ultrafeedback")}
+    cleaned = run_pipeline(REPO / "pipelines" / "notus-cleaned.yaml", build_dir=tmp_path / "build",
+                           sources={**inputs, "benchmarks": str(sample.out / "benchmarks")})
+    zephyr = run_pipeline(REPO / "pipelines" / "zephyr.yaml", build_dir=tmp_path / "build", sources=inputs)
+
+    report = write_report(cleaned, compare_with=zephyr, out=tmp_path / "report")
+    text = report.read_text()
+    for heading in ("## Dropped records", "## Score/rationale mismatches", "### Contamination examples",
+                    "### Chosen-index confusion table", "### How each rule's choices rate on the other's measure"):
+        assert heading in text, heading
+    assert "| contaminated |" in text
+
+    def chosen(path: Path) -> pl.DataFrame:
+        return Version.open(path).scan("preferences").select("record_id", "chosen_index").collect()
+
+    both = chosen(cleaned).join(chosen(zephyr), on="record_id", suffix="_z")
+    differs = int((both["chosen_index"] != both["chosen_index_z"]).sum())
+    assert f"Of the **{both.height:,}** prompts both versions keep, the chosen completion differs for " \
+           f"**{differs:,} ({differs / both.height:.1%})**" in text
+    assert not list(Path(cleaned).glob("*.png"))  # nothing written into the version
