@@ -72,7 +72,8 @@ def write_report(version: str | Path, *, compare_with: str | Path | None = None,
         title += f" compared with {other.pipeline} `{other.version_id}`"
     intro = ["Written by `notus report` from the version's published tables; every number and picture "
              "comes from a query in `sql/report/`. The data is whatever the version was built from (the "
-             "`make data` default is a synthetic sample, not the real UltraFeedback)."]
+             "`make data` default is a synthetic sample, not the real UltraFeedback).",
+             "**Contents:** " + " · ".join(part.title for part in parts if part.level == 2)]
     report = target / REPORT_FILE
     report.write_text(md.document(title, intro, parts))
     return report
