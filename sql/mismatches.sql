@@ -9,6 +9,7 @@
 --                       "no errors" / "not incorrect" neutralised; see that module's header). It reads only
 --                       the text, so it works when the ratings are missing, N/A, or disagree.
 --                       evidence: the fault phrases that fired.
+-- critique: the critique text itself, so a curator can judge the flag (only flagged rows carry it).
 -- A completion that matches both reasons has two rows. The raw overall_score is tested (not the repaired
 -- one): these are the rows the repair is about.
 WITH top AS (
@@ -16,7 +17,8 @@ WITH top AS (
     FROM completions
     WHERE overall_score >= $defect_score_min
 )
-SELECT record_id, prompt_id, completion_index, overall_score, mean_rating, reason, evidence
+SELECT m.record_id, m.prompt_id, m.completion_index, m.overall_score, m.mean_rating, m.reason, m.evidence,
+       r.critique
 FROM (
     SELECT record_id, prompt_id, completion_index, overall_score, mean_rating, 'score_defect' AS reason,
            printf('mean_rating %.2f over %d rating(s)', mean_rating, n_ratings) AS evidence
@@ -28,5 +30,6 @@ FROM (
     FROM top t
     JOIN critique_negativity n ON n.record_id = t.record_id AND n.completion_index = t.completion_index
     WHERE n.negativity >= $negative_critique_threshold
-)
-ORDER BY record_id, completion_index, reason
+) m
+JOIN responses r ON r.record_id = m.record_id AND r.completion_index = m.completion_index
+ORDER BY m.record_id, m.completion_index, m.reason

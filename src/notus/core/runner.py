@@ -6,6 +6,7 @@ sources' digests (cached by stat), so an unchanged build is recognised before an
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -114,17 +115,20 @@ def resolve_sources(spec: PipelineSpec, overrides: Mapping[str, str], cache_dir:
     resolved: dict[str, Source] = {}
     for name, source in spec.sources.items():
         uri = overrides.get(name)
+        shown = uri
         if uri is None:
-            candidates = [c if _is_uri(c) or Path(c).is_absolute() else str(spec.root / c)
-                          for c in source.candidates]
-            uri = first_available(candidates)
+            candidates = {c if _is_uri(c) or Path(c).is_absolute() else str(spec.root / c): c
+                          for c in source.candidates}
+            uri = first_available(list(candidates))
+            # the manifest shows a default as the spec wrote it (repo-relative), not this machine's path
+            shown = candidates.get(uri, uri) if uri else None
             if uri is None:
                 raise UsageError(
                     f"source '{name}' of pipeline '{spec.name}': none of its defaults is available "
                     f"({', '.join(source.candidates)}); give one with --source {name}=URI"
                     + (" or --input URI" if name == "input" else "")
                 )
-        resolved[name] = resolve_source(name, uri, cache_dir)
+        resolved[name] = dataclasses.replace(resolve_source(name, uri, cache_dir), uri=shown or uri)
     return resolved
 
 
@@ -187,7 +191,7 @@ def _build(
         "version_id": vid,
         "pipeline": spec.name,
         "description": spec.description,
-        "spec_path": str(spec.path),
+        "spec_path": spec.path.relative_to(spec.root).as_posix(),
         "spec": spec.document,
         "spec_text": spec.text,
         "params": params,
