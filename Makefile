@@ -10,6 +10,7 @@ PIPELINES := $(wildcard pipelines/*.yaml)
 export HF_HUB_OFFLINE ?= 1
 export HF_DATASETS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
+export HF_HUB_DISABLE_TELEMETRY ?= 1
 
 .PHONY: data test lint bench train-smoke clean-data install
 
@@ -27,6 +28,9 @@ $(SAMPLE)/.done: .venv/.installed
 
 data: .venv/.installed $(SAMPLE)/.done
 	@for p in $(PIPELINES); do $(NOTUS) run $$p || exit $$?; done
+	$(NOTUS) report data/build/notus/latest --compare data/build/zephyr/latest --out data/reports/notus-vs-zephyr
+	$(NOTUS) report data/build/notus-cleaned/latest --compare data/build/zephyr/latest \
+		--out data/reports/notus-cleaned-vs-zephyr
 	$(NOTUS) versions
 
 test: .venv/.installed
