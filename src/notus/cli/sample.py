@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"share of prompts carrying a planted benchmark copy, and as many near-miss controls "
                         f"(default {DEFAULT_CONTAMINATION_RATE})")
     p.add_argument("--jobs", type=int, default=0, metavar="N",
-                   help="worker processes (default 0: one per CPU, up to 8, from 20,000 prompts); the output "
-                        "does not depend on it")
+                   help="worker processes (default 0: automatic, from 20,000 prompts and 4 CPUs, up to 8); the "
+                        "output does not depend on it")
     p.set_defaults(func=main)
 
 

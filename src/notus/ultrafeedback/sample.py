@@ -191,6 +191,15 @@ def _chunks(settings: _Settings, builder: RecordBuilder, tasks: list[tuple[int, 
             yield chunk
 
 
+def _auto_jobs(prompts: int) -> int:
+    """Workers for --jobs 0: none for small samples or with fewer than 4 usable CPUs (the parent encodes and
+    writes too, so on 2 CPUs workers only add copying), else one per spare CPU, at most 8."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if prompts < PARALLEL_FROM or cpus < 4:
+        return 1
+    return min(cpus - 1, 8)
+
+
 def _clean(folder: Path, names: Sequence[str]) -> None:
     """Remove what an earlier run left that this run would not overwrite (other shard counts/formats)."""
     for pattern in names:
@@ -215,8 +224,7 @@ def write_sample(
     `benchmark_dirs` are folders laid out like ../shared/data/benchmarks whose items are planted (and
     whose TruthfulQA questions become the truthful_qa subset); the synthetic set is planted too when
     `synthetic_benchmarks` is true, which is the default only when no folder is given. `jobs` worker
-    processes build the records (0: one per CPU, up to 8, for samples of PARALLEL_FROM prompts or more);
-    the output does not depend on it.
+    processes build the records (0: automatic, see `_auto_jobs`); the output does not depend on it.
     """
     out = Path(out)
     _check(prompts, seed, fmt, shards, contamination_rate, jobs)
@@ -227,7 +235,7 @@ def write_sample(
     settings = _Settings(prompts, seed, fmt, dirs, synthetic, contamination_rate)
     builder = _builder(settings)
     if jobs == 0:
-        jobs = min(os.cpu_count() or 1, 8) if prompts >= PARALLEL_FROM else 1
+        jobs = _auto_jobs(prompts)
 
     records_dir = out / "ultrafeedback"
     records_dir.mkdir(parents=True, exist_ok=True)

@@ -37,12 +37,30 @@ _QUALIFIERS: tuple[str, ...] = (
     "in the long run", "with limited time", "in a rural area", "for a school project", "using free software",
     "in under {n} minutes", "for people over {n0}", "in a small apartment", "according to experts",
     "in {place} during the summer", "if I only have {n} hours a week", "after {n} years of practice",
+    "in the year {year}", "at {n} degrees", "after {n} days", "in a group of {n}", "since {year}",
 )
 
 
 def _qualifier(rng: random.Random) -> str:
     return pick(rng, _QUALIFIERS).format(place=pick(rng, w.PLACES), domain=pick(rng, w.DOMAINS),
-                                          n=randint(rng, 2, 60), n0=rng.randrange(20, 80, 10))
+                                         n=randint(rng, 2, 60), n0=rng.randrange(20, 80, 10),
+                                         year=randint(rng, 1900, 2023))
+
+
+_SPECIFICS: tuple[str, ...] = (
+    "I have about {n} hours for this.", "My budget is around ${n2}.", "Keep it under {n3} words.",
+    "The audience is roughly {n2} people.", "It is for a team of {n} in {place}.", "My deadline is in {n} days.",
+    "I already tried it {n} times without success.", "I am {age} years old, if that matters.",
+    "We started in {year} and have grown a lot since.", "Please give {n} options.",
+    "Our office is in {place}, so local examples help.", "Assume a {n}-week timeline.",
+)
+
+
+def _specifics(rng: random.Random) -> str:
+    """A concrete detail users add to a request; its numbers keep ordinary prompts from repeating."""
+    return pick(rng, _SPECIFICS).format(n=randint(rng, 2, 30), n2=randint(rng, 2, 250) * 10,
+                                        n3=randint(rng, 5, 60) * 10, place=pick(rng, w.PLACES),
+                                        age=randint(rng, 14, 80), year=randint(rng, 1990, 2023))
 
 
 def _maybe_context(rng: random.Random, text: str, p: float, lo: int, hi: int) -> str:
@@ -71,7 +89,7 @@ def evol_instruct(rng: random.Random) -> Prompt:
         text = (f"Using {lang}, write a function that {pick(rng, w.CODE_TASKS)}. The function should handle edge "
                 f"cases such as empty input; make sure the program {extra}. You must also explain its time "
                 f"complexity. Additionally, provide "
-                f"{randint(rng, 2, 4)} unit tests that demonstrate the expected behaviour.")
+                f"{randint(rng, 2, 4)} unit tests that demonstrate the expected behaviour. {_specifics(rng)}")
         coding = True
     elif kind == 2:
         text = (f"Imagine you are {pick(rng, w.ROLES)}. Describe how you would {pick(rng, w.VERBS)} {topic} for "
@@ -132,7 +150,8 @@ def false_qa(rng: random.Random) -> Prompt:
     template = pick(rng, _FALSE_PREMISES)
     text = template.format(animal=pick(rng, w.ANIMALS), object=pick(rng, w.OBJECTS),
                            ability=pick(rng, w.ABILITIES), place=pick(rng, w.PLACES))
-    if rng.random() < 0.85:
+    text = text[:-1] + " " + _qualifier(rng) + text[-1]
+    if rng.random() < 0.5:
         text = text[:-1] + " " + _qualifier(rng) + text[-1]
     return Prompt(text, pick(rng, w.TOPICS), false_premise=True)
 
@@ -181,7 +200,7 @@ _OPTION_QUESTIONS: tuple[str, ...] = (
     "Which of these would a visitor to {place} be most likely to photograph?",
     "If you lost your {x}, where would you look first?",
     "What would you use to fix a broken {x}?",
-    "Which object is the heaviest?",
+    "Which of these would you pack for a trip to {place}?",
 )
 _NAMES: tuple[str, ...] = ("Mia", "Omar", "Lena", "Kenji", "Ava", "Tariq", "Sofia", "Noah", "Priya", "Mateo",
                            "Zoé", "Jonas", "Amara", "Liam", "Yuki")
@@ -215,7 +234,7 @@ def flan(rng: random.Random) -> Prompt:
     elif kind == 4:
         lang = pick(rng, tuple(w.FOREIGN_SENTENCES))
         pool = w.FOREIGN_SENTENCES[lang]
-        sentence = " ".join(rng.sample(pool, randint(rng, 1, 3)))
+        sentence = " ".join(rng.sample(pool, randint(rng, 3, 5)))
         answer = "None"
         target = pick(rng, ("English", "English", "German", "French", "Italian"))
         text = pick(rng, _TRANSLATION_TASKS).format(lang=lang, target=target, sentence=sentence)
@@ -296,13 +315,15 @@ def sharegpt(rng: random.Random) -> Prompt:
                           "turn this into bullet points:", "fix the grammar in this text:"))
         text = f"{ask}\n\n{passage(rng, randint(rng, 5, 30))}"
     elif kind == 8:
-        text = pick(rng, w.FOREIGN_PROMPTS).format(topic=topic, n=randint(rng, 2, 9))
+        text = pick(rng, w.FOREIGN_PROMPTS).format(topic=topic, n=randint(rng, 2, 12), place=pick(rng, w.PLACES))
     elif kind == 9:
         text = f"give me {randint(rng, 3, 10)} ideas for a {pick(rng, w.CREATIVE_FORMS)} about {topic}"
         creative = True
     else:
         text = f"Write a {pick(rng, w.CREATIVE_FORMS)} about {topic} in the style of a {pick(rng, w.ROLES)[2:]}"
         creative = True
+    if kind in (0, 1, 2, 3, 4, 5, 9, 10) and rng.random() < 0.75:
+        text = f"{text}. {_specifics(rng)}" if text[-1].isalnum() else f"{text} {_specifics(rng)}"
     if kind in (2, 3, 4, 5, 9) and rng.random() < 0.35:
         text = f"Here is some background first. {passage(rng, randint(rng, 3, 14))}\n\n{text}"
     if rng.random() < 0.1:
@@ -348,6 +369,8 @@ def ultrachat(rng: random.Random) -> Prompt:
     else:
         text = (f"Please provide a step-by-step guide on how to {pick(rng, w.VERBS)} {topic} {_qualifier(rng)}, "
                 f"including the tools needed, common pitfalls, and tips for {pick(rng, _GROUPS)}.")
+    if kind in (1, 3, 5) and rng.random() < 0.6:
+        text = f"{text} {_specifics(rng)}"
     if kind != 2:
         text = _maybe_context(rng, text, 0.3, 3, 14)
     return Prompt(_maybe_non_ascii(rng, text, 0.04), topic, creative=creative)

@@ -107,8 +107,8 @@ def _build(size: int, non_ascii_every: int, seed: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-# ~1 sentence in 40 carries non-ASCII text, so roughly a third of long responses contain some.
-SENTENCES: tuple[str, ...] = _build(6000, 40, seed=20231129)
+# ~1 sentence in 60 carries non-ASCII text, so roughly a third of long responses contain some.
+SENTENCES: tuple[str, ...] = _build(6000, 60, seed=20231129)
 
 
 def passage(rng: random.Random, n_sentences: int) -> str:

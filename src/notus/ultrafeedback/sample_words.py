@@ -86,8 +86,8 @@ TOPICS: tuple[str, ...] = (
     "podcast production", "migratory birds", "inflation", "the Great Barrier Reef", "chess openings",
     "board game design", "carbon capture", "mobile app onboarding", "medieval castles",
     "the Pythagorean theorem", "hydroponics", "unit testing", "data privacy regulations",
-    "café culture in Vienna", "the architecture of São Paulo", "Zürich's public transport",
-    "Gödel's incompleteness theorems", "the Tōhoku earthquake", "crème brûlée", "the Łódź film school",
+    "coffee house culture in Vienna", "the architecture of São Paulo", "Vienna's public transport",
+    "Gödel's incompleteness theorems", "the 2011 Japan earthquake", "crème brûlée", "the Polish film school",
     "Kyoto's temples", "Ramen in Sapporo", "Frida Kahlo's paintings", "the Fibonacci sequence",
     "network latency", "event sourcing", "the Krebs cycle", "volcanic eruptions", "tea ceremonies",
     "bird migration", "library classification systems", "the Apollo programme", "wetland restoration",
@@ -152,8 +152,8 @@ ABILITIES: tuple[str, ...] = (
 )
 
 PLACES: tuple[str, ...] = (
-    "Lisbon", "Nairobi", "Reykjavík", "Montréal", "Hanoi", "Kraków", "Oaxaca", "Tromsø", "Cusco", "Seoul",
-    "Marrakesh", "Wellington", "Valparaíso", "Tbilisi", "Ljubljana", "Osaka", "Cape Town", "Zürich",
+    "Lisbon", "Nairobi", "Reykjavík", "Montreal", "Hanoi", "Kraków", "Oaxaca", "Bergen", "Cusco", "Seoul",
+    "Marrakesh", "Wellington", "Valparaiso", "Tbilisi", "Ljubljana", "Osaka", "Cape Town", "Geneva",
 )
 
 # Fragments with non-ASCII characters, dropped into some prompts and responses.
@@ -166,21 +166,21 @@ NON_ASCII_FRAGMENTS: tuple[str, ...] = (
 
 # Whole prompts in other languages, as sharegpt has them.
 FOREIGN_PROMPTS: tuple[str, ...] = (
-    "请用简单的语言解释一下{topic}是什么。",
+    "请用简单的语言解释一下{topic}是什么，用{n}句话。",
     "帮我写一封邮件，内容是关于下周{n}点的会议安排，主题是{topic}。",
-    "{topic}について、初心者にも分かるように説明してください。",
+    "{topic}について、初心者にも分かるように{n}行で説明してください。",
     "{topic}について、{n}つのポイントで説明してください。",
     "次の文章を英語に翻訳してください：「今日は{n}時に{topic}の会議があります。」",
-    "{topic}에 대해 자세히 설명해 주세요.",
-    "¿Cuáles son las ventajas y desventajas de {topic}? Responde en español, por favor.",
+    "{topic}에 대해 {n}문장으로 자세히 설명해 주세요.",
+    "¿Cuáles son las ventajas y desventajas de {topic} en {place}? Responde en español, por favor.",
     "Dame {n} consejos prácticos sobre {topic}.",
-    "Peux-tu m'expliquer {topic} en quelques phrases ? Merci beaucoup !",
-    "Kannst du mir bitte eine kurze Zusammenfassung über {topic} schreiben?",
-    "Você pode me dar cinco dicas sobre {topic}?",
-    "Объясни, пожалуйста, что такое {topic}, простыми словами.",
-    "Scrivi una breve poesia su {topic}.",
+    "Peux-tu m'expliquer {topic} en {n} phrases ? Merci beaucoup !",
+    "Kannst du mir bitte eine kurze Zusammenfassung über {topic} in {n} Sätzen schreiben?",
+    "Kannst du {n} Beispiele für {topic} in {place} nennen?",
+    "Você pode me dar {n} dicas sobre {topic}?",
+    "Объясни, пожалуйста, что такое {topic}, простыми словами, в {n} предложениях.",
+    "Scrivi una breve poesia su {topic} in {n} versi.",
     "{topic}: 请列出{n}个常见的误解。",
-    "Kannst du {n} Beispiele für {topic} nennen?",
 )
 
 # Sentences in other languages, for flan translation tasks.
