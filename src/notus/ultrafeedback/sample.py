@@ -5,7 +5,8 @@ defect detection and decontamination must be measured against a known answer. So
 like the raw release — record schema, source mix, 17 models, string ratings, "N/A", `Type` "None", both
 annotation shapes, missing `fine-grained_score`, 0-3 completions, duplicates, non-ASCII text — with each
 deliberate defect or trap listed in a ground-truth table. Same (prompts, seed, options) -> byte-identical
-files; the records do not depend on --shards (it only moves file boundaries).
+files; the records depend neither on --shards (it only moves file boundaries) nor on --jobs (each record
+is a function of the seed and its record_id alone, so worker processes can build chunks in any order).
 
 Layout written under OUT:
 - ultrafeedback/part-00000.<jsonl|json|parquet> ...: the records; record_id = 0-based ordinal over the
@@ -24,24 +25,31 @@ Truth kinds:
   (aspect mean <= 2), `na_ratings` (all four ratings "N/A"), `disagreeing_ratings` (mean > 2). ~1 % of
   completions. true_overall_score = 1.0. Every completion with overall_score 10 and a damning critique is
   one of these; no other completion has a true critique score of 1.
-- good_top_score (completion): a genuine overall_score of 9-10 with a positive critique and high ratings.
+- good_top_score (completion): a genuine overall_score of 9-10 with a positive critique and high ratings
+  (mean >= 4). Genuine tens are rare (~0.3 % of completions), as in the real data.
 - tricky_positive (completion): a genuine overall_score of 9-10 whose positive critique contains negated
   or softened fault words ("no errors", "not incorrect", "could be slightly more concise, but excellent").
-- low_score_negative (completion): a damning critique with a correctly low overall_score (2-3): negative
-  text alone is not the defect.
+- low_score_negative (completion): a damning critique with a correctly low overall_score (2-3) and low
+  ratings: negative text alone is not the defect.
 - few_completions (record): fewer than 4 completions; detail = the count (0-3).
 - duplicate_prompt (record): the instruction equals that of an earlier record; detail `of:<record_id>`
   of its first occurrence. Computed from the texts written, so it is exact (planted repeats, TruthfulQA
-  questions drawn twice, identical benchmark copies alike).
+  questions drawn twice, identical benchmark copies, chance repeats of short prompts alike): ~2.7 % of
+  64k prompts, more at 640k where the TruthfulQA questions and template pools repeat.
 - duplicate_record (record): the whole record equals an earlier one byte for byte; detail
   `of:<record_id>`. Such a record also has a duplicate_prompt row and repeats the completion-level rows
   of its original.
 - contamination (record): the prompt holds a benchmark item; detail `<benchmark>:<variant>` with
   benchmark in truthfulqa | alpaca_eval | mt_bench | vicuna_bench and variant in exact | case |
   punctuation | whitespace | unicode | embedded, or `truthfulqa:source` for every truthful_qa-subset
-  record (its prompt is a TruthfulQA question verbatim). ~0.5 % of the other prompts carry a copy.
-- contamination_control (record): a near miss sharing only 2-4 consecutive words (at most half) with the
-  item named; detail `<benchmark>:control`. It must NOT be flagged.
+  record (its prompt is a TruthfulQA question verbatim; with no TruthfulQA set to draw from there is no
+  truthful_qa subset). ~0.5 % of the other prompts carry a copy (--contamination-rate).
+- contamination_control (record): a near miss sharing only a run of 2-4 consecutive words (at most half
+  the item; a template word beside it may add one) with the item named; detail `<benchmark>:control`. As
+  many as planted copies. It must NOT be flagged.
+
+In Parquet (--format parquet) the annotations are always the struct shape and `Type` "None" is an empty
+list, since one file has one schema; JSON and JSON lines keep both quirks.
 """
 
 from __future__ import annotations
