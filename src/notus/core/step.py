@@ -9,6 +9,7 @@ defend itself against a missing column, and the fingerprint of the step is the s
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -78,7 +79,7 @@ def polars_step(
 
     def register(fn: StepFn) -> StepFn:
         module = inspect.getmodule(fn)
-        code = inspect.getsource(module) if module is not None else inspect.getsource(fn)
+        code = _code_closure(module.__name__) if module is not None else inspect.getsource(fn)
         _REGISTRY[name] = PolarsStep(
             name=name,
             fn=fn,
@@ -92,6 +93,34 @@ def polars_step(
         return fn
 
     return register
+
+
+def _code_closure(module_name: str) -> str:
+    """Source of the step's module and of every project module it imports, transitively.
+
+    A step's behaviour lives in its helpers too (decontamination's matcher, ingest's SQL), so they all
+    enter its fingerprint; the engine (`notus.core`) and third-party libraries do not (their versions do).
+    """
+    root = module_name.split(".")[0]
+    seen: dict[str, str] = {}
+    pending = [module_name]
+    while pending:
+        name = pending.pop()
+        if name in seen or name.startswith(f"{root}.core"):
+            continue
+        try:
+            module = importlib.import_module(name)
+            source = inspect.getsource(module)
+        except (ImportError, OSError, TypeError):
+            continue
+        seen[name] = source
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                pending += [a.name for a in node.names if a.name.startswith(f"{root}.")]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith(f"{root}."):
+                pending.append(str(node.module))
+                pending += [f"{node.module}.{a.name}" for a in node.names]
+    return "\n".join(f"# --- {name}\n{seen[name]}" for name in sorted(seen))
 
 
 def load_builtin_steps() -> None:
