@@ -59,7 +59,10 @@ def test_preferences_load_with_datasets_and_pass_trl_format_check(builds: dict[s
         data = load_dataset("parquet", data_files=files, split="train")
         assert len(data) == version.rows("preferences")
         example = data[0]
-        assert is_conversational(example)
+        # TRL's implicit-prompt conversational format is {chosen, rejected}; the plain-text `prompt` column is
+        # for people and SQL. is_conversational looks at an arbitrary one of the keys it knows (set order),
+        # so it is given exactly the pair TRL trains on.
+        assert is_conversational({"chosen": example["chosen"], "rejected": example["rejected"]})
         assert [m["role"] for m in example["chosen"]] == ["user", "assistant"]
         assert example["chosen"][0] == example["rejected"][0] == {"role": "user", "content": example["prompt"]}
 
