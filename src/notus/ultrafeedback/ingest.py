@@ -1,10 +1,12 @@
 """The `ultrafeedback.ingest` step: raw openbmb/UltraFeedback files -> prompts, responses, ratings, invalid.
 
 WHY it is shaped this way: ingest reads every byte of the input, so it sets the pace of the whole pipeline.
-The files are cut into records in Python without copying (`ingest_formats`), each record is parsed and
-checked exactly once by DuckDB into a temporary table (`ingest_sql.parse_sql`), and the four tables are
-written from that table with `COPY ... TO` (zstd Parquet) straight into the step's outputs, on all cores,
-spilling to the step's scratch folder rather than holding the data set in memory.
+The files are cut into records in Python without copying (`ingest_formats`); each slab of ~256 MB of
+records is parsed and checked exactly once by DuckDB, on all cores, into an in-memory table
+(`ingest_sql.parse_sql`, then the full completion rules on the few odd records only); the four tables are
+then appended from that table, side by side, to one open zstd Parquet writer each (`ingest_writers`).
+Working slab by slab keeps memory flat whatever the input size: a DuckDB table holding the whole data
+set would spill to disk and slow down several-fold.
 
 Accounting: every record (non-blank line, Parquet row, JSON array element) gets one record_id and ends
 in exactly one of `prompts` or `invalid`; a record in `invalid` has no row in the other tables. A file that
@@ -19,27 +21,24 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from notus.core.errors import DataError
 from notus.core.step import StepContext, polars_step
 from notus.ultrafeedback import ingest_sql
-from notus.ultrafeedback.ingest_formats import RecordFile, RecordStream, plan_files
+from notus.ultrafeedback.ingest_formats import CHUNK_BYTES, RecordFile, RecordStream, plan_files
+from notus.ultrafeedback.ingest_writers import SCHEMAS, TableWriters
 
 DEFAULT_MAX_RECORD_BYTES = 8 << 20
+SLAB_BYTES = 256 << 20  # input text parsed at a time: memory stays flat, per-slab overheads stay small
+ROWS_PER_WRITE = 1 << 17  # rows per Parquet row group (at most)
 
-TABLES: dict[str, tuple[str, ...]] = {
-    "prompts": ("record_id", "prompt_id", "source", "prompt", "n_completions", "record_hash", "file", "line"),
-    "responses": ("record_id", "prompt_id", "completion_index", "model", "principle", "response", "critique",
-                  "overall_score", "fine_grained_score"),
-    "ratings": ("record_id", "prompt_id", "completion_index", "aspect", "rating", "rating_raw", "rationale",
-                "rationale_for_rating", "types"),
-    "invalid": ("record_id", "prompt_id", "reason", "detail"),
-}
+TABLES: dict[str, tuple[str, ...]] = {t: tuple(schema.names) for t, schema in SCHEMAS.items()}
 
 _OUTPUT_SQL = {
-    "prompts": ingest_sql.PROMPTS_SQL,
-    "responses": ingest_sql.responses_sql(),
+    "responses": ingest_sql.responses_sql(),  # the biggest first: it is the last to finish
     "ratings": ingest_sql.ratings_sql(),
+    "prompts": ingest_sql.PROMPTS_SQL,
     "invalid": ingest_sql.INVALID_SQL,
 }
 
@@ -56,48 +55,58 @@ def ingest(ctx: StepContext) -> dict[str, pl.LazyFrame]:
     return {t: pl.scan_parquet(ctx.output_path(t)) for t in TABLES}
 
 
-def write_tables(files: list[RecordFile], outputs: dict[str, Path], workdir: Path, max_record_bytes: int) -> int:
-    """Parse `files` once and write the four tables to `outputs`; returns the number of records read."""
-    stream = RecordStream(files, max_record_bytes)
+def write_tables(
+    files: list[RecordFile], outputs: dict[str, Path], workdir: Path, max_record_bytes: int,
+    slab_bytes: int = SLAB_BYTES, chunk_bytes: int = CHUNK_BYTES,
+) -> int:
+    """Parse `files` slab by slab, each record once, and append each slab's rows to the four tables;
+    returns the number of records read. (`chunk_bytes`: see RecordStream.)"""
+    stream = RecordStream(files, max_record_bytes, chunk_bytes)
     con = _connect(workdir)
     try:
-        con.register("raw_records", stream.reader())
         con.execute(_files_table(files))
-        try:
-            con.execute("CREATE TABLE parsed AS " + ingest_sql.parse_sql("raw_records"))
-        except duckdb.Error as exc:
-            if stream.error is not None:
-                raise stream.error from None
-            raise DataError(f"ingest failed: {_first_line(exc)}") from None
-        con.unregister("raw_records")
-        try:
-            con.execute(ingest_sql.verdict_update_sql("parsed"))
-        except duckdb.Error as exc:
-            raise DataError(f"ingest failed checking completions: {_first_line(exc)}") from None
-        _copy_all(con, {table: (query, outputs[table]) for table, query in _OUTPUT_SQL.items()})
+        with TableWriters(outputs) as writers, ThreadPoolExecutor(max_workers=len(_OUTPUT_SQL)) as pool:
+            for slab in stream.slabs(slab_bytes):
+                _parse(con, slab, stream)
+                _write(con, writers, pool)
     finally:
         con.close()
     return stream.records
 
 
-def _copy_all(con: duckdb.DuckDBPyConnection, jobs: dict[str, tuple[str, Path]]) -> None:
-    """Write the tables at the same time, each through its own cursor. WHY: DuckDB splits a table scan
-    by row group (~120k rows), so a UltraFeedback-sized `parsed` (64k records) is one row group and each
-    COPY alone would run on one core; side by side they fill all of them."""
+def _parse(con: duckdb.DuckDBPyConnection, slab: pa.RecordBatchReader, stream: RecordStream) -> None:
+    """The slab's records -> table `parsed`, verdicts included."""
+    con.register("raw_records", slab)
+    try:
+        con.execute("CREATE OR REPLACE TABLE parsed AS " + ingest_sql.parse_sql("raw_records"))
+    except duckdb.Error as exc:
+        if stream.error is not None:
+            raise stream.error from None
+        raise DataError(f"ingest failed: {_first_line(exc)}") from None
+    finally:
+        con.unregister("raw_records")
+    try:
+        con.execute(ingest_sql.verdict_update_sql("parsed"))
+    except duckdb.Error as exc:
+        raise DataError(f"ingest failed checking completions: {_first_line(exc)}") from None
 
-    def copy(table: str, query: str, target: Path) -> None:
+
+def _write(con: duckdb.DuckDBPyConnection, writers: TableWriters, pool: ThreadPoolExecutor) -> None:
+    """Append `parsed` to the four tables side by side, each through its own cursor. WHY side by side:
+    DuckDB splits a table scan by row group (~120k rows), so one slab is one row group and each query
+    alone would run on one core."""
+
+    def write(table: str, query: str) -> None:
         cursor = con.cursor()
         try:
-            cursor.execute(f"COPY ({query}) TO {_lit(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+            writers.write(table, cursor.sql(query).to_arrow_reader(ROWS_PER_WRITE))
         except duckdb.Error as exc:
             raise DataError(f"ingest failed writing '{table}': {_first_line(exc)}") from None
         finally:
             cursor.close()
 
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = [pool.submit(copy, table, query, target) for table, (query, target) in jobs.items()]
-        for future in futures:
-            future.result()
+    for future in [pool.submit(write, table, query) for table, query in _OUTPUT_SQL.items()]:
+        future.result()
 
 
 def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:

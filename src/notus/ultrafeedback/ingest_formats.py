@@ -23,6 +23,7 @@ is checked alone for being blank, and such lines are rare).
 from __future__ import annotations
 
 import gzip
+import itertools
 import mmap
 import os
 import re
@@ -144,6 +145,25 @@ class RecordStream:
     def reader(self) -> pa.RecordBatchReader:
         return pa.RecordBatchReader.from_batches(RAW_SCHEMA, self._batches())
 
+    def slabs(self, slab_bytes: int) -> Iterator[pa.RecordBatchReader]:
+        """The same records as consecutive readers of about `slab_bytes` of text each (whole batches),
+        so that a consumer can work on a bounded part of the input at a time. Each reader must be read
+        to its end before the next one is asked for."""
+        batches = self._batches()
+        ahead: list[pa.RecordBatch] = []  # the first batch of the next slab, once read
+
+        def slab() -> Iterator[pa.RecordBatch]:
+            size = 0
+            while ahead and size < slab_bytes:
+                batch = ahead.pop()
+                size += pc.sum(batch.column("nbytes")).as_py() or 0
+                yield batch
+                ahead.extend(itertools.islice(batches, 1))
+
+        ahead.extend(itertools.islice(batches, 1))
+        while ahead:
+            yield pa.RecordBatchReader.from_batches(RAW_SCHEMA, slab())
+
     def _batches(self) -> Iterator[pa.RecordBatch]:
         for idx, f in enumerate(self.files):
             try:
@@ -178,7 +198,7 @@ class RecordStream:
             window = self.chunk_bytes
             while pos < size:
                 base = pos - pos % mmap.ALLOCATIONGRANULARITY
-                length = min(base + (pos - base) + window, size) - base
+                length = min(pos + window, size) - base
                 mapped = mmap.mmap(fh.fileno(), length, offset=base, flags=mmap.MAP_SHARED | _POPULATE,
                                    prot=mmap.PROT_READ)
                 start, end = pos - base, length

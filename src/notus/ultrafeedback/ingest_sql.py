@@ -3,7 +3,7 @@
 WHY one parse into a typed struct: the texts are most of the input's bytes, and every JSON function call
 re-parses its argument. So each record is parsed once by `json_transform` into a struct that keeps the
 big text fields as VARCHAR and only the small, untrusted ones as JSON (instruction, overall_score, Rating,
-Type), where their JSON type can still be checked. The struct is stored as parsed (`PARSE_SQL`); the big
+Type), where their JSON type can still be checked. The struct is stored as parsed (`parse_sql`); the big
 strings are copied only once more, when the output tables are written from it. The expensive probes
 (`json_type`, `json_valid`, `json_exists` on the whole text) run only on the rare records that the
 struct already shows to be odd.
@@ -29,6 +29,12 @@ Accepted: Rating "3", 3, 3.0 (-> 3) and "N/A" (-> NULL); a missing aspect, missi
 overall_score (-> NULL); Type "None" (-> []) or a list; a fine-grained_score that is missing or not a
 finite number (-> NULL: upstream computes it from the ratings, so it carries no information of its own);
 numeric strings for scores ("7.5"). Exact duplicates are NOT invalid: `record_hash` lets curation find them.
+
+record_hash: DuckDB's 64-bit hash of the parsed record (source, instruction and every completion's fields
+that ingest reads), as 16 hex digits. Two records with the same content get the same hash whatever their
+formatting (whitespace, key order, escapes, JSON lines or Parquet); fields ingest does not read (`models`,
+`custom_system_prompt`, `correct_answers`) do not count. It is stable for one DuckDB version, which the
+step fingerprint includes.
 """
 
 from __future__ import annotations
@@ -60,8 +66,25 @@ def _lit(text: str) -> str:
 
 
 def _json_text(expr: str) -> str:
-    """A small JSON value as text: a string's content, or the JSON of anything else."""
-    return f"CASE WHEN left({expr}, 1) = '\"' THEN {expr} ->> '$' ELSE CAST({expr} AS VARCHAR) END"
+    """A small JSON value as text: a string's content (cut out when it has no escapes, which is faster
+    than parsing it), or the JSON of anything else."""
+    return f"""CASE WHEN left({expr}, 1) = '"' AND NOT contains({expr}, '\\') THEN substr({expr}, 2, length({expr}) - 2)
+        WHEN left({expr}, 1) = '"' THEN {expr} ->> '$' ELSE CAST({expr} AS VARCHAR) END"""
+
+
+def _rating_of(raw: str) -> str:
+    """A rating's text -> its integer 1..5, or NULL ("N/A", or not a rating at all)."""
+    number = f"TRY_CAST({raw} AS DOUBLE)"
+    return f"""CASE {raw} WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 WHEN '4' THEN 4 WHEN '5' THEN 5
+        ELSE CASE WHEN {number} IN (1, 2, 3, 4, 5) THEN CAST({number} AS INTEGER) END END"""
+
+
+def _types_of(t: str) -> str:
+    """`Type`: "None" -> [], a list -> its items as text, absent -> NULL, anything else -> [it]."""
+    return f"""CASE WHEN {t} IS NULL THEN NULL
+            WHEN {t} = '"None"' THEN []::VARCHAR[]
+            WHEN left({t}, 1) = '[' THEN json_transform({t}, '["VARCHAR"]')
+            ELSE [{_json_text(t)}] END"""
 
 
 def _kind_name(json_type: str) -> str:
@@ -104,22 +127,11 @@ class _Aspect:
 
     @property
     def rating(self) -> str:
-        number = f"TRY_CAST({self.raw} AS DOUBLE)"
-        return f"CASE WHEN {number} IN (1, 2, 3, 4, 5) THEN CAST({number} AS INTEGER) END"
+        return _rating_of(self.raw)
 
-    @property
-    def types(self) -> str:
-        t = self.field("Type")
-        return f"""CASE WHEN {t} IS NULL THEN NULL
-            WHEN {t} = '"None"' THEN []::VARCHAR[]
-            WHEN left({t}, 1) = '[' THEN json_transform({t}, '["VARCHAR"]')
-            ELSE [{_json_text(t)}] END"""
-
-    def row(self, index: str) -> str:
-        """The ratings row of this aspect."""
-        return f"""{{'completion_index': {index}, 'aspect': {_lit(self.name)}, 'rating': {self.rating},
-            'rating_raw': {self.raw}, 'rationale': {self.field('Rationale')},
-            'rationale_for_rating': {self.field('Rationale For Rating')}, 'types': {self.types}}}"""
+    def resolved(self) -> str:
+        """The aspect's struct, from whichever shape holds it."""
+        return f"CASE WHEN {self.from_list} THEN {self._there}[1] ELSE {self._here} END"
 
     def problem(self, index: str, ann_json: str) -> str:
         """NULL, or {reason, detail} when this aspect breaks a rule. `ann_json` is the completion's
@@ -277,11 +289,29 @@ FROM {_unnested('record_id, prompt_id')}
 
 
 def ratings_sql() -> str:
-    rows = ", ".join(a.row("ci") for a in _aspects("c.annotations", "lc"))
+    """Four rows per completion. The annotations are resolved to the struct shape once per completion
+    (only list-shaped records need it) and each rating's text is computed once, then read three times."""
+    aspects = _aspects("c.annotations", "lc")
+    resolved = ", ".join(f"'{a.name}': {a.resolved()}" for a in aspects)
+    raws = ", ".join(f"{_json_text(f'ann.{a}.Rating')} AS raw_{a}" for a in ASPECTS)
+    rows = ", ".join(
+        f"""{{'completion_index': ci, 'aspect': {_lit(a)}, 'rating': {_rating_of(f'raw_{a}')}, 'rating_raw': raw_{a},
+            'rationale': ann.{a}.Rationale, 'rationale_for_rating': ann.{a}."Rationale For Rating",
+            'types': {_types_of(f'ann.{a}.Type')}}}"""
+        for a in ASPECTS
+    )
     return f"""
 SELECT record_id, prompt_id, CAST(r.completion_index AS INTEGER) AS completion_index, r.aspect, r.rating,
        r.rating_raw, r.rationale, r.rationale_for_rating, r.types
-FROM (SELECT record_id, prompt_id, unnest([{rows}]) AS r FROM {_unnested('record_id, prompt_id')})
+FROM (
+    SELECT record_id, prompt_id, unnest([{rows}]) AS r
+    FROM (
+        SELECT record_id, prompt_id, ci, ann, {raws}
+        FROM (SELECT record_id, prompt_id, ci,
+                     CASE WHEN lc IS NULL THEN c.annotations ELSE {{{resolved}}} END AS ann
+              FROM {_unnested('record_id, prompt_id')})
+    )
+)
 """
 
 
