@@ -12,7 +12,7 @@ export HF_DATASETS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 export HF_HUB_DISABLE_TELEMETRY ?= 1
 
-.PHONY: data test lint bench train-smoke clean-data install
+.PHONY: data reports test lint bench train-smoke clean-data install
 
 install: .venv/.installed
 
@@ -28,10 +28,17 @@ $(SAMPLE)/.done: .venv/.installed
 
 data: .venv/.installed $(SAMPLE)/.done
 	@for p in $(PIPELINES); do $(NOTUS) run $$p || exit $$?; done
-	$(NOTUS) report data/build/notus/latest --compare data/build/zephyr/latest --out data/reports/notus-vs-zephyr
-	$(NOTUS) report data/build/notus-cleaned/latest --compare data/build/zephyr/latest \
-		--out data/reports/notus-cleaned-vs-zephyr
+	@$(MAKE) --no-print-directory reports
 	$(NOTUS) versions
+
+# A report is rewritten only when a version it describes is newer than it (latest -> a new folder).
+reports: data/reports/notus-vs-zephyr/report.md data/reports/notus-cleaned-vs-zephyr/report.md
+
+data/reports/notus-vs-zephyr/report.md: data/build/notus/latest data/build/zephyr/latest
+	$(NOTUS) report data/build/notus/latest --compare data/build/zephyr/latest --out $(@D)
+
+data/reports/notus-cleaned-vs-zephyr/report.md: data/build/notus-cleaned/latest data/build/zephyr/latest
+	$(NOTUS) report data/build/notus-cleaned/latest --compare data/build/zephyr/latest --out $(@D)
 
 test: .venv/.installed
 	$(PY) -m pytest -q

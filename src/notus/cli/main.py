@@ -26,12 +26,14 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that command's module is imported (report and publish import
+    matplotlib and datasets, which would add a second to every `notus run`)."""
     parser = _Parser(prog="notus", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.description = "Declarative, versioned curation of LLM preference data into DPO training sets."
     parser.add_argument("--version", action="version", version=f"notus {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         try:
             module = importlib.import_module(f"notus.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -43,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    first = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

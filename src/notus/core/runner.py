@@ -74,16 +74,19 @@ def run(
         with store.lock(spec.name):
             store.clean_stale(spec.name)
             final = store.version_dir(spec.name, vid)
+            unchanged = False
             if store.has_version(spec.name, vid):
                 progress.line(f"notus: {spec.name} version {vid} is up to date: reused all "
                               f"{len(spec.steps)} steps, nothing recomputed")
+                unchanged = store.latest(spec.name) == final.resolve() and catalog_path.is_file()
                 store.set_latest(spec.name, vid)
                 manifest = json.loads((final / MANIFEST).read_text())
                 result = RunResult(final, vid, True, manifest)
             else:
                 manifest = _build(spec, params, resolved, fps, vid, store, progress)
                 result = RunResult(final, vid, False, manifest)
-            catalog_mod.refresh(store, catalog_path)
+            if not unchanged:  # the catalog already shows this version as latest
+                catalog_mod.refresh(store, catalog_path)
     finally:
         progress.close()
     return result
