@@ -75,7 +75,7 @@ def lines(draw: st.DrawFn) -> bytes:
 
 
 @pytest.mark.slow
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(file_lines=st.lists(lines(), min_size=1, max_size=6), max_bytes=st.sampled_from([1 << 23, 900]))
 def test_every_record_lands_exactly_once(

@@ -35,11 +35,11 @@ ROWS_PER_WRITE = 1 << 17  # rows per Parquet row group (at most)
 
 TABLES: dict[str, tuple[str, ...]] = {t: tuple(schema.names) for t, schema in SCHEMAS.items()}
 
-_OUTPUT_SQL = {
-    "responses": ingest_sql.responses_sql(),  # the biggest first: it is the last to finish
-    "ratings": ingest_sql.ratings_sql(),
-    "prompts": ingest_sql.PROMPTS_SQL,
-    "invalid": ingest_sql.INVALID_SQL,
+_OUTPUT_SQL = {  # table -> its query over a slab's parsed table; the biggest first, it finishes last
+    "responses": ingest_sql.responses_sql,
+    "ratings": ingest_sql.ratings_sql,
+    "prompts": ingest_sql.prompts_sql,
+    "invalid": ingest_sql.invalid_sql,
 }
 
 
@@ -60,25 +60,27 @@ def write_tables(
     slab_bytes: int = SLAB_BYTES, chunk_bytes: int = CHUNK_BYTES,
 ) -> int:
     """Parse `files` slab by slab, each record once, and append each slab's rows to the four tables;
-    returns the number of records read. (`chunk_bytes`: see RecordStream.)"""
+    returns the number of records read. (`chunk_bytes`: see RecordStream.) Parsing slab n+1 while slab n
+    is written was tried: no faster on two cores, and it holds two slabs in memory."""
     stream = RecordStream(files, max_record_bytes, chunk_bytes)
     con = _connect(workdir)
     try:
         con.execute(_files_table(files))
         with TableWriters(outputs) as writers, ThreadPoolExecutor(max_workers=len(_OUTPUT_SQL)) as pool:
+            cursors = {table: con.cursor() for table in _OUTPUT_SQL}  # one connection per writing thread
             for slab in stream.slabs(slab_bytes):
-                _parse(con, slab, stream)
-                _write(con, writers, pool)
+                _parse(con, slab, stream, "parsed")
+                _write(cursors, writers, pool, "parsed")
     finally:
-        con.close()
+        con.close()  # closes its cursors too
     return stream.records
 
 
-def _parse(con: duckdb.DuckDBPyConnection, slab: pa.RecordBatchReader, stream: RecordStream) -> None:
-    """The slab's records -> table `parsed`, verdicts included."""
+def _parse(con: duckdb.DuckDBPyConnection, slab: pa.RecordBatchReader, stream: RecordStream, table: str) -> None:
+    """The slab's records -> `table`, verdicts included."""
     con.register("raw_records", slab)
     try:
-        con.execute("CREATE OR REPLACE TABLE parsed AS " + ingest_sql.parse_sql("raw_records"))
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS " + ingest_sql.parse_sql("raw_records"))
     except duckdb.Error as exc:
         if stream.error is not None:
             raise stream.error from None
@@ -86,26 +88,25 @@ def _parse(con: duckdb.DuckDBPyConnection, slab: pa.RecordBatchReader, stream: R
     finally:
         con.unregister("raw_records")
     try:
-        con.execute(ingest_sql.verdict_update_sql("parsed"))
+        con.execute(ingest_sql.verdict_update_sql(table))
     except duckdb.Error as exc:
         raise DataError(f"ingest failed checking completions: {_first_line(exc)}") from None
 
 
-def _write(con: duckdb.DuckDBPyConnection, writers: TableWriters, pool: ThreadPoolExecutor) -> None:
-    """Append `parsed` to the four tables side by side, each through its own cursor. WHY side by side:
-    DuckDB splits a table scan by row group (~120k rows), so one slab is one row group and each query
-    alone would run on one core."""
+def _write(
+    cursors: dict[str, duckdb.DuckDBPyConnection], writers: TableWriters, pool: ThreadPoolExecutor, parsed: str
+) -> None:
+    """Append the slab in table `parsed` to the four tables side by side, each through its own cursor.
+    WHY side by side: DuckDB splits a table scan by row group (~120k rows), so one slab is one row group
+    and each query alone would run on one core."""
 
-    def write(table: str, query: str) -> None:
-        cursor = con.cursor()
+    def write(table: str) -> None:
         try:
-            writers.write(table, cursor.sql(query).to_arrow_reader(ROWS_PER_WRITE))
+            writers.write(table, cursors[table].sql(_OUTPUT_SQL[table](parsed)).to_arrow_reader(ROWS_PER_WRITE))
         except duckdb.Error as exc:
             raise DataError(f"ingest failed writing '{table}': {_first_line(exc)}") from None
-        finally:
-            cursor.close()
 
-    for future in [pool.submit(write, table, query) for table, query in _OUTPUT_SQL.items()]:
+    for future in [pool.submit(write, table) for table in _OUTPUT_SQL]:
         future.result()
 
 

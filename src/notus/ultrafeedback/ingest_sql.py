@@ -271,24 +271,24 @@ WHERE {table}.record_id = found.record_id
 """
 
 
-def _unnested(columns: str) -> str:
+def _unnested(table: str) -> str:
     """Valid records, one row per completion: `c` (struct shape), `lc` (list shape or NULL), `ci`."""
-    return f"""(SELECT {columns}, unnest(comps) AS c, unnest(listed) AS lc,
+    return f"""(SELECT record_id, prompt_id, unnest(comps) AS c, unnest(listed) AS lc,
                unnest(range(len(comps))) AS ci
-        FROM parsed WHERE reason IS NULL)"""
+        FROM {table} WHERE reason IS NULL)"""
 
 
-def responses_sql() -> str:
+def responses_sql(table: str) -> str:
     return f"""
 SELECT record_id, prompt_id, CAST(ci AS INTEGER) AS completion_index, c.model, c.principle, c.response,
        c.critique, {_number('c.overall_score')} AS overall_score,
        CASE WHEN isfinite({_number('c."fine-grained_score"')}) THEN {_number('c."fine-grained_score"')}
        END AS fine_grained_score
-FROM {_unnested('record_id, prompt_id')}
+FROM {_unnested(table)}
 """
 
 
-def ratings_sql() -> str:
+def ratings_sql(table: str) -> str:
     """Four rows per completion. The annotations are resolved to the struct shape once per completion
     (only list-shaped records need it) and each rating's text is computed once, then read three times."""
     aspects = _aspects("c.annotations", "lc")
@@ -309,25 +309,28 @@ FROM (
         SELECT record_id, prompt_id, ci, ann, {raws}
         FROM (SELECT record_id, prompt_id, ci,
                      CASE WHEN lc IS NULL THEN c.annotations ELSE {{{resolved}}} END AS ann
-              FROM {_unnested('record_id, prompt_id')})
+              FROM {_unnested(table)})
     )
 )
 """
 
 
-PROMPTS_SQL = """
+def prompts_sql(table: str) -> str:
+    return f"""
 SELECT record_id, prompt_id, source, prompt, CAST(len(comps) AS INTEGER) AS n_completions, record_hash,
        f.file, line
-FROM parsed JOIN ingest_files AS f USING (file_idx)
+FROM {table} JOIN ingest_files AS f USING (file_idx)
 WHERE reason IS NULL
 ORDER BY record_id
 """
 
-INVALID_SQL = """
+
+def invalid_sql(table: str) -> str:
+    return f"""
 SELECT record_id, prompt_id, reason,
        f.file || ' ' || CASE f.kind WHEN 'parquet' THEN 'row' WHEN 'array' THEN 'element' ELSE 'line' END
            || ' ' || line || ': ' || detail AS detail
-FROM parsed JOIN ingest_files AS f USING (file_idx)
+FROM {table} JOIN ingest_files AS f USING (file_idx)
 WHERE reason IS NOT NULL
 ORDER BY record_id
 """
