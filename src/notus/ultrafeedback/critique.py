@@ -264,15 +264,19 @@ def score_critiques(frame: pl.LazyFrame, column: str = "critique") -> pl.LazyFra
 
 @polars_step(
     "ultrafeedback.critique_negativity",
-    reads={"responses": ["record_id", "prompt_id", "completion_index", "critique"]},
+    reads={"responses": ["record_id", "prompt_id", "completion_index", "critique", "overall_score"]},
     writes={"critique_negativity": [
         "record_id", "prompt_id", "completion_index", "negativity", "fault_weight", "virtue_weight", "evidence",
     ]},
+    params=("defect_score_min",),
 )
 def critique_negativity(ctx: StepContext, responses: pl.LazyFrame) -> pl.LazyFrame:
-    """Score every completion's critique text; the `mismatches` SQL step applies the threshold, so changing
-    it re-runs a join, not the regular expressions."""
-    scored = score_critiques(responses.select("record_id", "prompt_id", "completion_index", "critique"))
+    """Score the critique text of every completion whose critique score is at the top (>= defect_score_min):
+    only those can be a `negative_critique` mismatch, and the regular expressions are the step's whole cost
+    (a quarter of the completions instead of all). The `mismatches` SQL step applies the threshold, so
+    changing it re-runs a join, not the regular expressions."""
+    top = responses.filter(pl.col("overall_score") >= ctx.params["defect_score_min"])
+    scored = score_critiques(top.select("record_id", "prompt_id", "completion_index", "critique"))
     return scored.select(
         "record_id", "prompt_id", "completion_index", "negativity", "fault_weight", "virtue_weight", "evidence",
     )
