@@ -39,18 +39,9 @@ class RunResult:
     manifest: dict[str, Any]
 
 
-def run_pipeline(
-    spec_path: str | Path,
-    *,
-    build_dir: str | Path = DEFAULT_BUILD_DIR,
-    sets: Mapping[str, Any] | None = None,
-    sources: Mapping[str, str] | None = None,
-    catalog: str | Path | None = None,
-    progress: Progress | None = None,
-) -> Path:
-    """Build (or reuse) a version of the pipeline and return its folder."""
-    return run(spec_path, build_dir=build_dir, sets=sets, sources=sources, catalog=catalog,
-               progress=progress).version_dir
+def run_pipeline(spec_path: str | Path, **options: Any) -> Path:
+    """Build (or reuse) a version of the pipeline and return its folder (options as for `run`)."""
+    return run(spec_path, **options).version_dir
 
 
 def run(
