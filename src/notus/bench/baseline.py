@@ -9,6 +9,7 @@ is compared with, so it is written plainly, as such a notebook would be, and not
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,9 @@ def main(input_dir: Path, out: Path) -> None:
     from datasets import load_dataset
 
     files = sorted(str(p) for p in input_dir.rglob("*.jsonl"))
-    ds = load_dataset("json", data_files=files, split="train", cache_dir=str(out.parent / "hf-cache"))
+    cache = out.parent / "hf-cache"
+    shutil.rmtree(cache, ignore_errors=True)  # a cached Arrow conversion would skip the JSON parse notus pays for
+    ds = load_dataset("json", data_files=files, split="train", cache_dir=str(cache))
     ds = ds.map(binarize, remove_columns=ds.column_names, load_from_cache_file=False)
     ds = ds.filter(lambda row: row["chosen"] is not None, load_from_cache_file=False)
     ds.to_parquet(str(out))
