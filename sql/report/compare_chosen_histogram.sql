@@ -1,18 +1,10 @@
 -- Distribution of each rule's chosen completions on both measures (this version's `completions` as the
 -- yardstick), over the prompts both versions keep: rating mean rounded to the nearest
 -- multiple of $rating_bin, overall_score to the nearest integer.
-WITH this_chosen AS (
-    SELECT record_id, first(chosen_index ORDER BY chosen_rating DESC NULLS LAST, chosen_index) AS chosen_index
-    FROM preferences GROUP BY record_id
-),
-other_chosen AS (
-    SELECT record_id, first(chosen_index ORDER BY chosen_rating DESC NULLS LAST, chosen_index) AS chosen_index
-    FROM other_preferences GROUP BY record_id
-),
-picks AS (
-    SELECT 'this' AS rule, t.record_id, t.chosen_index FROM this_chosen t SEMI JOIN other_chosen o USING (record_id)
+WITH picks AS (
+    SELECT 'this' AS rule, record_id, this_index AS chosen_index FROM common_chosen
     UNION ALL
-    SELECT 'other' AS rule, o.record_id, o.chosen_index FROM other_chosen o SEMI JOIN this_chosen t USING (record_id)
+    SELECT 'other' AS rule, record_id, other_index AS chosen_index FROM common_chosen
 ),
 rated AS (
     SELECT p.rule, c.mean_rating, c.overall_score

@@ -3,18 +3,7 @@
 -- critique overall_score of the chosen completion), so a rule is judged by the other rule's measure too.
 -- top_*_share: the chosen completion has the record's best value on that measure (ties included);
 -- bottom_rating_share: it has the record's lowest rating mean while the record's means are not all equal.
-WITH this_chosen AS (
-    SELECT record_id, first(chosen_index ORDER BY chosen_rating DESC NULLS LAST, chosen_index) AS chosen_index
-    FROM preferences GROUP BY record_id
-),
-other_chosen AS (
-    SELECT record_id, first(chosen_index ORDER BY chosen_rating DESC NULLS LAST, chosen_index) AS chosen_index
-    FROM other_preferences GROUP BY record_id
-),
-common AS (
-    SELECT t.record_id, t.chosen_index AS this_index, o.chosen_index AS other_index
-    FROM this_chosen t JOIN other_chosen o ON o.record_id = t.record_id
-),
+WITH common AS (SELECT * FROM common_chosen),
 yardstick AS (
     SELECT record_id, completion_index, mean_rating, overall_score,
            max(mean_rating) OVER w AS max_rating, min(mean_rating) OVER w AS min_rating,

@@ -65,6 +65,8 @@ class ReportDB:
         db._mount(version, "")
         if other is not None:
             db._mount(other, OTHER)
+            db.con.execute(f"CREATE VIEW common_chosen AS {sqlfile.strip_sql(read_sql('common_chosen'))}")
+            db.available.add("common_chosen")
         db.has_critiques = db._gather("critiques", CRITIQUE_HOMES, "critique", ("record_id", "completion_index"))
         db.has_prompts = db._gather("prompt_texts", PROMPT_HOMES, "prompt", ("record_id",))
         return db
