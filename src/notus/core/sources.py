@@ -122,15 +122,20 @@ def _download_hub(uri: str) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import OfflineModeIsEnabled
 
+    from notus.hub_client import bounded_hub_requests
+
     try:
-        local = snapshot_download(
-            repo_id=repo, repo_type="dataset", revision=revision,
-            allow_patterns=[f"{subpath}/*", subpath, f"{subpath}/**"] if subpath else None,
-        )
+        with bounded_hub_requests():
+            local = snapshot_download(
+                repo_id=repo, repo_type="dataset", revision=revision,
+                allow_patterns=[f"{subpath}/*", subpath, f"{subpath}/**"] if subpath else None,
+                endpoint=os.environ.get("HF_ENDPOINT") or None,
+            )
     except OfflineModeIsEnabled as exc:
         raise DataError(f"{uri}: the Hub is not reachable (HF_HUB_OFFLINE is set)") from exc
     except Exception as exc:  # network, auth, missing repo: one line, not a traceback
-        raise DataError(f"{uri}: could not download from the Hub: {type(exc).__name__}: {exc}") from exc
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise DataError(f"{uri}: could not download from the Hub: {type(exc).__name__}: {first}") from exc
     return Path(local) / subpath if subpath else Path(local)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from notus.core.errors import DataError, UsageError
 from notus.core.sources import register_scheme
+from notus.hub_client import bounded_hub_requests
 
 SCHEME = "benchmarks+hub://"
 
@@ -72,10 +73,11 @@ def resolve_hub_benchmarks(uri: str) -> Path:
     for name, revision in parse_selection(uri):
         hub_set = HUB_SETS[name]
         try:
-            local = snapshot_download(
-                repo_id=hub_set.repo, repo_type="dataset", revision=revision,
-                allow_patterns=list(hub_set.patterns), endpoint=os.environ.get("HF_ENDPOINT") or None,
-            )
+            with bounded_hub_requests():
+                local = snapshot_download(
+                    repo_id=hub_set.repo, repo_type="dataset", revision=revision,
+                    allow_patterns=list(hub_set.patterns), endpoint=os.environ.get("HF_ENDPOINT") or None,
+                )
         except Exception as exc:  # offline, network, missing repo or revision: one line, not a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise DataError(

@@ -15,16 +15,16 @@ turned into a `DataError` naming the endpoint, the repo and what to do, instead 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx2
-from huggingface_hub import HfApi, constants, get_token, set_client_factory
+from huggingface_hub import HfApi, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
-from huggingface_hub.utils import _http as hub_http
 
 from notus import __version__
 from notus.core.errors import DataError, NotusError, UsageError
+from notus.hub_client import bounded_hub_requests
 
 DEFAULT_TIMEOUT = 60.0  # seconds without progress on one request (connect, send, or wait for an answer)
 
@@ -43,37 +43,6 @@ def default_endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
 
 
-def _timeout_factory(timeout: float) -> Callable[[], httpx2.Client]:
-    def factory() -> httpx2.Client:
-        # The library's own client (its request hook enforces HF_HUB_OFFLINE and tags requests), with a limit.
-        client = hub_http.default_client_factory()
-        client.timeout = httpx2.Timeout(timeout)
-        hooks = client.event_hooks
-        client.event_hooks = {**hooks, "request": [*hooks.get("request", []), _bounded_timeouts(timeout)]}
-        return client
-
-    return factory
-
-
-def _bounded_timeouts(limit: float) -> Callable[[httpx2.Request], None]:
-    """A request hook that caps every timeout of a request at `limit`.
-
-    A client default is not enough: repo_info and every paginated listing (list_repo_tree, list_repo_commits)
-    pass `timeout=None` explicitly, which in httpx means "wait forever" and overrides the client's default.
-    The hook runs just before the request is sent, so it sees (and bounds) whatever the caller asked for.
-    """
-
-    def hook(request: httpx2.Request) -> None:
-        asked = request.extensions.get("timeout") or {}
-        bounded = {
-            phase: limit if asked.get(phase) is None else min(float(asked[phase]), limit)
-            for phase in ("connect", "read", "write", "pool")
-        }
-        request.extensions = {**request.extensions, "timeout": bounded}
-
-    return hook
-
-
 @contextmanager
 def hub_session(endpoint: str, token: str, repo_id: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[HfApi]:
     """An `HfApi` for `endpoint` whose requests time out, with Hub errors turned into one-line DataErrors."""
@@ -81,16 +50,8 @@ def hub_session(endpoint: str, token: str, repo_id: str, timeout: float = DEFAUL
         raise UsageError(f"--endpoint must be an http(s) URL, got '{endpoint}'")
     if timeout <= 0:
         raise UsageError(f"--timeout must be positive, got {timeout}")
-    previous_factory = getattr(hub_http, "_GLOBAL_CLIENT_FACTORY", hub_http.default_client_factory)
-    previous_xet = constants.HF_HUB_DISABLE_XET
-    set_client_factory(_timeout_factory(timeout))
-    constants.HF_HUB_DISABLE_XET = True
-    try:
-        with hub_errors(endpoint, repo_id, timeout):
-            yield HfApi(endpoint=endpoint, token=token, library_name="notus", library_version=__version__)
-    finally:
-        set_client_factory(previous_factory)
-        constants.HF_HUB_DISABLE_XET = previous_xet
+    with bounded_hub_requests(timeout), hub_errors(endpoint, repo_id, timeout):
+        yield HfApi(endpoint=endpoint, token=token, library_name="notus", library_version=__version__)
 
 
 @contextmanager
