@@ -16,7 +16,7 @@ from notus.core.runner import run_pipeline
 from notus.core.version import Version
 from notus.ultrafeedback.ingest import SLAB_BYTES, TABLES, write_tables
 from notus.ultrafeedback.ingest_formats import CHUNK_BYTES, plan_files
-from ultrafeedback.bad_inputs.harness import accounted, run_ingest
+from ultrafeedback.bad_inputs.harness import INGEST_ONLY_SPEC, accounted, run_ingest
 from ultrafeedback.bad_inputs.records import (
     ASPECTS,
     as_json_array,
@@ -156,23 +156,10 @@ def test_same_rows_whatever_the_thread_count(tmp_path: Path, monkeypatch: pytest
     accounted(results[0], 301)
 
 
-PIPELINE = """\
-name: ingest-only
-params:
-  max_record_bytes: {type: int, default: 8388608}
-sources:
-  input: {default: input}
-steps:
-  - name: ingest
-    polars: ultrafeedback.ingest
-publish: [prompts, responses, ratings, invalid]
-"""
-
-
 def test_through_notus_run(tmp_path: Path) -> None:
     (tmp_path / "pipelines").mkdir()
     spec = tmp_path / "pipelines" / "ingest.yaml"
-    spec.write_text(PIPELINE)
+    spec.write_text(INGEST_ONLY_SPEC)
     write_jsonl(tmp_path / "input" / "r.jsonl", [dumps(record()), json.dumps([1]), dumps(record("b", n=1))])
     first = Version.open(run_pipeline(spec, build_dir=tmp_path / "build"))
     assert {t: first.rows(t) for t in ("prompts", "responses", "ratings", "invalid")} == {

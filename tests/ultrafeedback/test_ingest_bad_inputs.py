@@ -16,7 +16,7 @@ import pytest
 
 from notus.core.errors import DataError
 from ultrafeedback.bad_inputs.corpus import CASES, VALID, Case
-from ultrafeedback.bad_inputs.harness import accounted, run_ingest
+from ultrafeedback.bad_inputs.harness import INGEST_ONLY_SPEC, accounted, run_ingest
 from ultrafeedback.bad_inputs.records import dumps, record, write_jsonl, write_parquet
 
 REPO = Path(__file__).resolve().parents[2]
@@ -195,22 +195,9 @@ def test_parquet_rows_are_checked_like_lines(tmp_path: Path) -> None:
     assert bad["detail"][1].startswith("hub.parquet row 3: completion 3, honesty")
 
 
-SPEC = """\
-name: ingest-only
-params:
-  max_record_bytes: {type: int, default: 8388608}
-sources:
-  input: {default: input}
-steps:
-  - name: ingest
-    polars: ultrafeedback.ingest
-publish: [prompts, responses, ratings, invalid]
-"""
-
-
 def test_notus_run_reports_an_unreadable_file_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "pipelines").mkdir()
-    (tmp_path / "pipelines" / "ingest.yaml").write_text(SPEC)
+    (tmp_path / "pipelines" / "ingest.yaml").write_text(INGEST_ONLY_SPEC)
     (tmp_path / "input").mkdir()
     write_jsonl(tmp_path / "input" / "a.jsonl", [VALID])
     pq.write_table(pa.table({"text": ["x"]}), tmp_path / "input" / "b.parquet")

@@ -8,6 +8,7 @@ LazyFrames and their results are sunk with the streaming engine. Both check colu
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ def run_polars_step(
     except (pl.exceptions.PolarsError, duckdb.Error, OSError) as exc:
         raise DataError(f"step '{step.name}' ({registered.name}) failed: {_first_line(exc)}") from None
     finally:
-        _remove_tree(workdir)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def parquet_rows(path: Path) -> int:
@@ -131,12 +132,6 @@ def parquet_rows(path: Path) -> int:
 def parquet_schema(path: Path) -> dict[str, str]:
     schema = pq.read_schema(path)
     return {field.name: str(field.type) for field in schema}
-
-
-def _remove_tree(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _lit(text: str) -> str:

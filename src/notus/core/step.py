@@ -59,7 +59,6 @@ class PolarsStep:
     writes: Mapping[str, tuple[str, ...]]  # table -> columns it makes (at least)
     params: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    doc: str = ""
     code: str = field(default="", repr=False)  # source of the defining module: the step's fingerprint
 
 
@@ -87,7 +86,6 @@ def polars_step(
             writes={t: tuple(c) for t, c in writes.items()},
             params=tuple(params),
             sources=tuple(sources),
-            doc=inspect.getdoc(fn) or "",
             code=code,
         )
         return fn
@@ -148,8 +146,3 @@ def get_step(name: str) -> PolarsStep | None:
     except ImportError:
         return None
     return next((s for s in _REGISTRY.values() if s.fn is fn), None)
-
-
-def registered_steps() -> dict[str, PolarsStep]:
-    load_builtin_steps()
-    return dict(_REGISTRY)

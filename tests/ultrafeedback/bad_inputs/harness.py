@@ -11,6 +11,19 @@ from notus.core.sources import resolve_source
 from notus.core.step import StepContext
 from notus.ultrafeedback.ingest import DEFAULT_MAX_RECORD_BYTES, TABLES, ingest
 
+# A pipeline of the ingest step alone, for tests that go through `notus run` (files under `input/`).
+INGEST_ONLY_SPEC = """\
+name: ingest-only
+params:
+  max_record_bytes: {type: int, default: 8388608}
+sources:
+  input: {default: input}
+steps:
+  - name: ingest
+    polars: ultrafeedback.ingest
+publish: [prompts, responses, ratings, invalid]
+"""
+
 
 def run_ingest(source: Path, out: Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, pl.DataFrame]:
     out.mkdir(parents=True, exist_ok=True)
