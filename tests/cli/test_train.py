@@ -2,17 +2,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from notus.cli.main import main
+from tests.support.paths import REPO
+from tests.train.versions import generated_rows, write_version
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from train.versions import generated_rows, write_version
-
-REPO = Path(__file__).resolve().parents[2]
 SMOKE = str(REPO / "configs" / "train" / "smoke.yaml")
 
 

@@ -16,9 +16,9 @@ from notus.core.errors import DataError, UsageError
 from notus.core.sources import first_available, resolve_source
 from notus.decontamination.benchmarks import load_items
 from notus.decontamination.hub import resolve_hub_benchmarks
+from tests.support.hub_server import HubServer
 
 from .conftest import SYNTHETIC
-from .hub_standin import HubStandIn
 
 
 def parquet(frame: pl.DataFrame) -> bytes:
@@ -46,8 +46,10 @@ REPOS = {
 
 
 @pytest.fixture
-def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]:
-    with HubStandIn({repo: dict(files) for repo, files in REPOS.items()}) as server:
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    with HubServer(tokens={}) as server:
+        for repo, files in REPOS.items():
+            server.seed(repo, files)
         monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
         monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
@@ -56,21 +58,21 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]
         yield server
 
 
-def test_default_fetches_the_three_sets_and_only_their_prompt_files(hub: HubStandIn) -> None:
+def test_default_fetches_the_three_sets_and_only_their_prompt_files(hub: HubServer) -> None:
     source = resolve_source("benchmarks", "benchmarks+hub://default")
     names = sorted(Path(p).name.split("__", 1)[1] for p in source.paths)
     assert names == ["alpaca_eval.json", "data__train-00000-of-00001.parquet",
                      "generation__validation-00000-of-00001.parquet"]
     _, files = load_items(source.paths)
     assert {f.benchmark: f.items for f in files} == {"truthfulqa": 4, "alpaca_eval": 3, "mt_bench": 2}
-    fetched = [r for r in hub.requests if r.startswith("GET /datasets/")]
+    fetched = [r for r in hub.request_lines() if r.startswith("GET /datasets/")]
     assert len(fetched) == 3 and not any("multiple_choice" in r or "raw/" in r or ".py" in r for r in fetched)
 
 
-def test_folder_is_named_after_the_commits_and_reused(hub: HubStandIn) -> None:
+def test_folder_is_named_after_the_commits_and_reused(hub: HubServer) -> None:
     first = resolve_hub_benchmarks("benchmarks+hub://default")
     names = sorted(p.name for p in first.iterdir())
-    commit = hub.commit("truthfulqa/truthful_qa")
+    commit = hub.main("truthfulqa/truthful_qa")
     assert f"truthfulqa@{commit[:12]}__generation__validation-00000-of-00001.parquet" in names
     assert resolve_hub_benchmarks("benchmarks+hub://default") == first
     assert resolve_source("benchmarks", "benchmarks+hub://default").fingerprint == resolve_source(
@@ -78,18 +80,21 @@ def test_folder_is_named_after_the_commits_and_reused(hub: HubStandIn) -> None:
     ).fingerprint
 
 
-def test_a_new_upstream_revision_gives_a_new_folder_and_fingerprint(hub: HubStandIn) -> None:
+def test_a_new_upstream_revision_gives_a_new_folder_and_fingerprint(hub: HubServer) -> None:
     before = resolve_source("benchmarks", "benchmarks+hub://truthfulqa")
-    hub.repos["truthfulqa/truthful_qa"]["generation/validation-00000-of-00001.parquet"] = parquet(
-        pl.DataFrame({"question": [*SYNTHETIC["truthfulqa"], "A question added upstream?"]})
-    )
+    hub.seed("truthfulqa/truthful_qa", {
+        **REPOS["truthfulqa/truthful_qa"],
+        "generation/validation-00000-of-00001.parquet": parquet(
+            pl.DataFrame({"question": [*SYNTHETIC["truthfulqa"], "A question added upstream?"]})
+        ),
+    })
     after = resolve_source("benchmarks", "benchmarks+hub://truthfulqa")
     assert after.fingerprint != before.fingerprint
     assert load_items(after.paths)[1][0].items == 5
 
 
-def test_selection_and_pinned_revision(hub: HubStandIn) -> None:
-    commit = hub.commit("HuggingFaceH4/mt_bench_prompts")
+def test_selection_and_pinned_revision(hub: HubServer) -> None:
+    commit = hub.main("HuggingFaceH4/mt_bench_prompts")
     folder = resolve_hub_benchmarks(f"benchmarks+hub://mt_bench@{commit}")
     assert [p.name for p in folder.iterdir()] == [f"mt_bench@{commit[:12]}__data__train-00000-of-00001.parquet"]
     with pytest.raises(DataError, match="cannot fetch HuggingFaceH4/mt_bench_prompts"):
@@ -108,7 +113,7 @@ def test_offline_without_a_cached_snapshot_is_one_clear_error(
         resolve_hub_benchmarks("benchmarks+hub://default")
 
 
-def test_offline_a_cached_snapshot_is_used(hub: HubStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_a_cached_snapshot_is_used(hub: HubServer, monkeypatch: pytest.MonkeyPatch) -> None:
     online = resolve_hub_benchmarks("benchmarks+hub://default")
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     assert resolve_hub_benchmarks("benchmarks+hub://default") == online

@@ -10,7 +10,7 @@ import pytest
 
 from notus.core.spec import load_spec
 from notus.core.version import Version
-from ultrafeedback.curation_harness import REPO, Record, run_curation, table, uniform
+from tests.ultrafeedback.curation_harness import REPO, Record, run_curation, table, uniform
 
 from .conftest import SYNTHETIC, write_benchmarks
 

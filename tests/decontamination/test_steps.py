@@ -10,8 +10,11 @@ import polars as pl
 import pytest
 
 from notus.core.errors import UsageError
+from notus.core.params import resolve_params
 from notus.core.sources import resolve_source
+from notus.core.spec import load_spec
 from notus.core.step import StepContext, get_step
+from tests.support.paths import REPO
 
 from .conftest import SYNTHETIC
 
@@ -88,9 +91,12 @@ def test_params_change_what_is_found(tmp_path: Path, synthetic_benchmarks: Path)
 
 
 @pytest.mark.parametrize(
-    ("param", "value"),
-    [("ngram_n", 0), ("ngram_n", 2.5), ("min_item_words", -1), ("ngram_threshold", 1.5), ("ngram_threshold", True)],
+    ("param", "value", "expected"),
+    [("ngram_n", "0", "a number >= 1"), ("ngram_n", "2.5", "expected an integer"),
+     ("min_item_words", "-1", "a number >= 1"), ("ngram_threshold", "1.5", "a number >= 0 and <= 1"),
+     ("ngram_threshold", "true", "expected a number")],
 )
-def test_bad_params_are_usage_errors(tmp_path: Path, synthetic_benchmarks: Path, param: str, value: Any) -> None:
-    with pytest.raises(UsageError, match=param):
-        call(tmp_path, synthetic_benchmarks, PROMPTS, **{param: value})
+def test_bad_params_are_usage_errors_before_the_run(param: str, value: str, expected: str) -> None:
+    spec = load_spec(REPO / "pipelines" / "notus-cleaned.yaml")
+    with pytest.raises(UsageError, match=rf"^--set {param}: .*{expected}"):
+        resolve_params(spec.params, {param: value}, spec.name)

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from notus.core.version import Version
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 NOTUS = [sys.executable, "-m", "notus.cli.main"]
 
 

@@ -21,8 +21,7 @@ import yaml
 from huggingface_hub import constants
 
 from notus.core.sources import file_sha256
-
-from .hub_server import HubServer, SilentServer
+from tests.support.hub_server import HubServer, SilentServer
 
 TOKEN = "hf_notus_test_write_token_0123456789"
 READ_ONLY_TOKEN = "hf_notus_test_other_namespace_token"

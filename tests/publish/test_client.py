@@ -7,15 +7,15 @@ from pathlib import Path
 import httpx2
 import pytest
 from huggingface_hub import constants, get_session
-from huggingface_hub.utils import _http as hub_http
 
 from notus.core.errors import DataError, NotusError, UsageError
 from notus.core.version import Version
+from notus.hub import private
 from notus.publish.client import hub_session, resolve_token
 from notus.publish.upload import PublishResult, publish_version
+from tests.support.hub_server import HubServer, SilentServer
 
 from .conftest import ORG, READ_ONLY_TOKEN, TOKEN
-from .hub_server import HubServer, SilentServer
 
 
 def publish(endpoint: str, version_dir: Path, repo_id: str = f"{ORG}/prefs", token: str = TOKEN,
@@ -127,11 +127,11 @@ def test_offline_mode_is_explained(hub: HubServer, version_dir: Path, monkeypatc
 
 
 def test_session_uses_a_timeout_client_and_restores_the_library_defaults(hub: HubServer) -> None:
-    factory, xet = hub_http._GLOBAL_CLIENT_FACTORY, constants.HF_HUB_DISABLE_XET
+    factory, xet = private.current_client_factory(), constants.HF_HUB_DISABLE_XET
     with hub_session(hub.endpoint, TOKEN, f"{ORG}/prefs", timeout=7):
         assert get_session().timeout == httpx2.Timeout(7)
         assert constants.HF_HUB_DISABLE_XET is True
-    assert hub_http._GLOBAL_CLIENT_FACTORY is factory
+    assert private.current_client_factory() is factory
     assert constants.HF_HUB_DISABLE_XET is xet
 
 

@@ -17,9 +17,9 @@ from notus.core.version import Version
 from notus.publish.client import hub_session
 from notus.publish.folder import build_folder
 from notus.publish.upload import PublishResult, check_repo_id, publish_version
+from tests.support.hub_server import Blob, HubServer
 
 from .conftest import ORG, TOKEN
-from .hub_server import Blob, HubServer
 
 REPO = f"{ORG}/prefs"
 SHARD = 3_000  # bytes: small enough that the fixture's train split spans several shards

@@ -6,8 +6,9 @@ import pytest
 
 from notus.core.errors import UsageError
 from notus.train.config import build_dpo_config, load_config, parse_config
+from tests.support.paths import REPO
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs" / "train"
+CONFIGS = REPO / "configs" / "train"
 MINIMAL = "model:\n  model_name_or_path: some/model\n"
 
 

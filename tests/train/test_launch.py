@@ -7,8 +7,8 @@ import pytest
 
 from notus.core.errors import DataError, UsageError
 from notus.train.launch import child_env, launch_command, run_launch
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 CPU_2PROC = REPO / "configs" / "accelerate" / "cpu_2proc.yaml"
 
 

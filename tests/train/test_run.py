@@ -11,8 +11,8 @@ import pytest
 
 from notus.core.errors import DataError, UsageError
 from notus.train.run import check_world_size, train
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SMOKE = REPO / "configs" / "train" / "smoke.yaml"
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from notus.train.smoke import WINDOW, main, run_smoke
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 
 @pytest.mark.slow

@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from notus.core.sources import file_sha256
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SHARED_SAMPLE = REPO / ".." / "shared" / "data" / "ultrafeedback-binarized-sample"
 
 MESSAGE = pa.struct([("role", pa.string()), ("content", pa.string())])

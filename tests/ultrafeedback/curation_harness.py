@@ -15,8 +15,8 @@ import polars as pl
 from notus.core.runner import run_pipeline
 from notus.core.step import StepContext, polars_step
 from notus.core.version import Version
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")
 
 SCHEMAS: dict[str, dict[str, Any]] = {

@@ -10,9 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from notus.core.errors import DataError
+from notus.core.errors import UsageError
 from notus.core.version import Version
-from ultrafeedback.curation_harness import Completion, Record, prompt_id, run_curation, table, uniform
+from tests.ultrafeedback.curation_harness import Completion, Record, prompt_id, run_curation, table, uniform
 
 # record_id: the case (means are of the four aspect ratings; scores are critique overall_scores)
 CASES = [
@@ -168,11 +168,12 @@ def test_same_input_and_seed_give_identical_rows(tmp_path: Path, monkeypatch: py
 @pytest.mark.parametrize(
     ("sets", "message"),
     [
-        ({"strategy": "best_of"}, "param strategy"),
-        ({"tie_breaker": "random"}, "param tie_breaker"),
-        ({"min_margin": -1}, "param min_margin"),
+        ({"strategy": "best_of"}, "--set strategy: expected one of mean_rating, overall_score, worst, all_pairs, "
+                                  "got 'best_of'"),
+        ({"tie_breaker": "random"}, "--set tie_breaker: expected one of index, overall_score, got 'random'"),
+        ({"min_margin": -1}, "--set min_margin: expected a number >= 0, got -1"),
     ],
 )
-def test_bad_params_are_one_line_errors(tmp_path: Path, sets: dict[str, object], message: str) -> None:
-    with pytest.raises(DataError, match=message):
+def test_bad_params_are_usage_errors_before_the_run(tmp_path: Path, sets: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
         run_curation(tmp_path, CASES[:2], sets=sets)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from notus.core.errors import DataError
+from notus.core.errors import DataError, UsageError
 from notus.core.version import Version
-from ultrafeedback.curation_harness import DAMNING, Completion, Record, prompt_id, run_curation, table, uniform
+from tests.ultrafeedback.curation_harness import DAMNING, Completion, Record, prompt_id, run_curation, table, uniform
 
 RECORDS = [
     Record("plain", [Completion(8, [5, 4, 3, 2]), Completion(7, [3, 3, 3, None])]),  # 0: means 3.5, 3
@@ -68,15 +68,18 @@ def test_aspects_and_weights(work: Path) -> None:
 @pytest.mark.parametrize(
     ("sets", "message"),
     [
-        ({"aspects": ["helpfulness", "helpfullness"]}, "unknown aspect 'helpfullness'"),
-        ({"weights": [1, 1]}, "param weights"),
-        ({"weights": [1, 1, 1, -1]}, "param weights"),
-        ({"aspects": ["honesty", "honesty"]}, "listed twice"),
+        ({"aspects": ["helpfulness", "helpfullness"]},
+         r"--set aspects: expected items that are each one of helpfulness, honesty, instruction_following, "
+         r"truthfulness \(got 'helpfullness'\)"),
+        ({"weights": [1, 1]}, r"--set weights: expected an empty list or one item per item of 'aspects' \(4\)"),
+        ({"weights": [1, 1, 1, -1]}, r"--set weights: expected items that are each a number >= 0 \(got -1\)"),
+        ({"aspects": ["honesty", "honesty"]}, "--set aspects: expected no item listed twice"),
     ],
 )
-def test_bad_aspects_or_weights_fail_clearly(tmp_path: Path, sets: dict, message: str) -> None:
-    with pytest.raises(DataError, match=message):
+def test_bad_aspects_or_weights_fail_clearly_before_the_run(tmp_path: Path, sets: dict, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
         run_curation(tmp_path, RECORDS[:1], sets=sets)
+    assert not list(tmp_path.rglob("*.parquet")) or not (tmp_path / "build" / ".steps").exists()
 
 
 def test_repair_applies_the_upstream_rule(work: Path) -> None:
@@ -211,6 +214,7 @@ def test_split_depends_on_the_seed(work: Path) -> None:
 
 
 @pytest.mark.parametrize("size", [-1, 2.5])
-def test_bad_test_size_fails_clearly(tmp_path: Path, size: float) -> None:
-    with pytest.raises(DataError, match="param test_size"):
+def test_bad_test_size_fails_clearly_before_the_run(tmp_path: Path, size: float) -> None:
+    with pytest.raises(UsageError, match=r"--set test_size: expected a count >= 1 \(a whole number\) or a "
+                                         r"fraction in \(0, 1\) or 0 for no test split"):
         run_curation(tmp_path, SPLIT[:4], sets={"test_size": size})

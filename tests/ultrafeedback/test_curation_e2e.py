@@ -13,8 +13,8 @@ import pytest
 
 from notus.cli.main import main
 from notus.core.version import Version
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 PROMPTS = 3000
 
 

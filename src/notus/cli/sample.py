@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from notus.ultrafeedback.sample import DEFAULT_CONTAMINATION_RATE, write_sample
-from notus.ultrafeedback.sample_writers import FORMATS
+from notus.sample.generate import DEFAULT_CONTAMINATION_RATE, write_sample
+from notus.sample.writers import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -23,11 +23,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from notus.core.errors import DataError, UsageError
-from notus.core.sources import register_scheme
-from notus.hub_client import bounded_hub_requests
+from notus.core.errors import DataError, UsageError, first_line
+from notus.core.plugins import SourceScheme
+from notus.hub.client import bounded_hub_requests
+from notus.hub.source import offline
 
-SCHEME = "benchmarks+hub://"
+PREFIX = "benchmarks+hub://"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def cache_root() -> Path:
 
 def parse_selection(uri: str) -> list[tuple[str, str | None]]:
     """(set, revision or None) for each set the URI names."""
-    spec = uri[len(SCHEME):].strip("/")
+    spec = uri[len(PREFIX):].strip("/")
     if spec in ("", "default"):
         return [(name, None) for name in HUB_SETS]
     chosen: list[tuple[str, str | None]] = []
@@ -79,9 +80,8 @@ def resolve_hub_benchmarks(uri: str) -> Path:
                     allow_patterns=list(hub_set.patterns), endpoint=os.environ.get("HF_ENDPOINT") or None,
                 )
         except Exception as exc:  # offline, network, missing repo or revision: one line, not a traceback
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise DataError(
-                f"{uri}: cannot fetch {hub_set.repo}: {type(exc).__name__}: {first} (give a local copy with "
+                f"{uri}: cannot fetch {hub_set.repo}: {type(exc).__name__}: {first_line(exc)} (give a local copy with "
                 "--benchmarks DIR or NOTUS_BENCHMARKS, or set HF_HUB_OFFLINE=1 to use the next default)"
             ) from None
         fetched.append((name, Path(local).name, Path(local)))
@@ -110,4 +110,7 @@ def resolve_hub_benchmarks(uri: str) -> Path:
     return target
 
 
-register_scheme(SCHEME, resolve_hub_benchmarks)
+HUB_BENCHMARKS = SourceScheme(
+    resolve=resolve_hub_benchmarks, available=lambda: not offline(),
+    doc="benchmark sets from the Hub: benchmarks+hub://default or benchmarks+hub://SET[@REV],...",
+)

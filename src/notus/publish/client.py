@@ -23,8 +23,8 @@ from huggingface_hub import HfApi, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
 from notus import __version__
-from notus.core.errors import DataError, NotusError, UsageError
-from notus.hub_client import bounded_hub_requests
+from notus.core.errors import DataError, NotusError, UsageError, first_line
+from notus.hub.client import bounded_hub_requests
 
 DEFAULT_TIMEOUT = 60.0  # seconds without progress on one request (connect, send, or wait for an answer)
 
@@ -124,5 +124,6 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _first_line(text: str, limit: int = 200) -> str:
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    """A server's message in one line, cut at `limit` characters (servers send whole HTML pages)."""
+    line = first_line(text)
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,9 @@
+"""The command-line tests share the fixtures of the packages whose commands they drive: the tiny engine
+project (tests/core), the publishable version and loopback Hub (tests/publish), the report's versions."""
+
+from tests.core.conftest import project
+from tests.publish.conftest import hub, version_dir
+from tests.report.conftest import build_root, completions, notus_version, version_factory, zephyr_tables
+
+__all__ = ["build_root", "completions", "hub", "notus_version", "project", "version_dir", "version_factory",
+           "zephyr_tables"]
