@@ -16,10 +16,13 @@ export HF_HUB_DISABLE_TELEMETRY ?= 1
 
 install: .venv/.installed
 
-.venv/.installed: pyproject.toml
+# The example plugin is installed too: the tests use it as a third-party package would be used.
+EXAMPLE_PLUGIN := examples/notus-plugin-example
+
+.venv/.installed: pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[train,dev]"
+	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[train,dev]" -e $(EXAMPLE_PLUGIN)
 	touch $@
 
 $(SAMPLE)/.done: .venv/.installed

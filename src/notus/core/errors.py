@@ -37,3 +37,22 @@ class DataError(NotusError):
 
 class ContractError(DataError):
     """A step's declared input or output columns do not match what it got or made."""
+
+
+class PluginError(NotusError):
+    """An installed plugin cannot be used (fails to import, or registers a name another plugin has).
+
+    The environment is the user's to fix before any data is read, so the exit code is that of a usage error.
+    """
+
+    exit_code = 2
+
+
+def first_line(error: BaseException | str) -> str:
+    """The first non-blank line of an error (engines put context and hints on later lines): what a
+    one-line message quotes. An exception with no text gives its type's name."""
+    text = str(error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines:
+        return lines[0]
+    return type(error).__name__ if isinstance(error, BaseException) else ""

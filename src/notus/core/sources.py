@@ -7,17 +7,20 @@ a gigabyte on every run would make a no-op rebuild slow, so digests are remember
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from notus.core.errors import DataError, UsageError
+from notus.core import plugins
+from notus.core.errors import PluginError, UsageError
+from notus.core.plugins import SourceScheme
 
 DATA_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv", ".ndjson", ".jsonl.gz", ".json.gz")
-HF_PREFIX = "hf://"
 
 
 @dataclass(frozen=True)
@@ -48,25 +51,44 @@ class Source:
         }
 
 
-# Extra URI schemes, e.g. one that gathers several Hub datasets into a folder. A resolver turns the URI
-# into a local path (file or folder) that is then fingerprinted like any other.
-SCHEMES: dict[str, Callable[[str], Path]] = {}
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCHEMES: dict[str, SourceScheme] = {}  # registered in this process (tests); plugins come first
 
 
-def register_scheme(prefix: str, resolver: Callable[[str], Path]) -> None:
-    SCHEMES[prefix] = resolver
+def register_scheme(name: str, scheme: SourceScheme) -> None:
+    """Make `name://...` URIs resolvable in this process without installing a plugin."""
+    _SCHEMES[name] = scheme
+
+
+def scheme_of(uri: str) -> tuple[str, SourceScheme] | None:
+    """The scheme plugin a URI names (`hf://...` -> "hf"), None for a plain path; an unknown scheme is a
+    UsageError that lists the installed ones."""
+    match = _SCHEME.match(uri)
+    if match is None:
+        return None
+    name = match.group(1)
+    found = plugins.load(plugins.SOURCES_GROUP, name)
+    scheme = found[1] if found is not None else _SCHEMES.get(name)
+    if found is not None and not isinstance(scheme, SourceScheme):
+        raise PluginError(f"plugin {found[0].describe()} is not a SourceScheme")
+    if scheme is None:
+        known = sorted({*plugins.installed(plugins.SOURCES_GROUP), *_SCHEMES})
+        raise UsageError(f"{uri}: no plugin reads '{name}://' URIs (installed: "
+                         f"{', '.join(f'{k}://' for k in known) or 'none'})")
+    return name, scheme
 
 
 def first_available(candidates: list[str]) -> str | None:
-    """The first candidate URI that can be used now: `${VAR}` set, a path that exists, or a Hub URI when
-    the Hub is not switched off. Lets a spec say "this folder if given, else the Hub, else the sample"."""
-    offline = os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes")
+    """The first candidate URI that can be used now: `${VAR}` set, a path that exists, or a URI whose
+    scheme says it is available (a remote one is not when offline). Lets a spec say "this folder if given,
+    else the Hub, else the sample"."""
     for raw in candidates:
         uri = os.path.expandvars(raw)
         if not uri or "${" in uri or "$" in uri.split("/")[0]:
             continue
-        if uri.startswith(HF_PREFIX) or any(uri.startswith(p) for p in SCHEMES):
-            if not offline:
+        found = scheme_of(uri)
+        if found is not None:
+            if found[1].available():
                 return uri
             continue
         if Path(uri).expanduser().exists():
@@ -74,15 +96,43 @@ def first_available(candidates: list[str]) -> str | None:
     return None
 
 
+def resolve_sources(
+    pipeline: str, root: Path, declared: Mapping[str, Sequence[str]], overrides: Mapping[str, str],
+    cache_dir: Path,
+) -> dict[str, Source]:
+    """Every source a pipeline declares (name -> candidate URIs, repo-relative paths allowed), each from
+    its override (`--source NAME=URI`) or the first available candidate."""
+    for name in overrides:
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise UsageError(f"pipeline '{pipeline}' has no source '{name}' (sources: {known})")
+    resolved: dict[str, Source] = {}
+    for name, candidates in declared.items():
+        uri = overrides.get(name)
+        shown = uri
+        if uri is None:
+            local = {c if _is_uri(c) or Path(c).is_absolute() else str(root / c): c for c in candidates}
+            uri = first_available(list(local))
+            # the manifest shows a default as the spec wrote it (repo-relative), not this machine's path
+            shown = local.get(uri, uri) if uri else None
+            if uri is None:
+                raise UsageError(
+                    f"source '{name}' of pipeline '{pipeline}': none of its defaults is available "
+                    f"({', '.join(candidates)}); give one with --source {name}=URI"
+                    + (" or --input URI" if name == "input" else "")
+                )
+        resolved[name] = dataclasses.replace(resolve_source(name, uri, cache_dir), uri=shown or uri)
+    return resolved
+
+
+def _is_uri(text: str) -> bool:
+    return "://" in text or text.startswith("$")
+
+
 def resolve_source(name: str, uri: str, cache_dir: Path | None = None) -> Source:
-    """Resolve `uri` (a file, a folder, hf://datasets/ORG/NAME[@REV][/SUBPATH] or a registered scheme)."""
-    scheme = next((p for p in SCHEMES if uri.startswith(p)), None)
-    if scheme is not None:
-        root = SCHEMES[scheme](uri)
-    elif uri.startswith(HF_PREFIX):
-        root = _download_hub(uri)
-    else:
-        root = Path(uri).expanduser()
+    """Resolve `uri` (a file, a folder, or a URI of a scheme some plugin reads) to its files."""
+    found = scheme_of(uri)
+    root = found[1].resolve(uri) if found is not None else Path(uri).expanduser()
     if not root.exists():
         raise UsageError(f"source '{name}': {uri} does not exist")
     if root.is_dir():
@@ -105,38 +155,6 @@ def resolve_source(name: str, uri: str, cache_dir: Path | None = None) -> Source
         rel = p.relative_to(root).as_posix() if root.is_dir() else ""
         h.update(f"{rel}\0{f.sha256}\n".encode())
     return Source(name=name, uri=uri, files=entries, fingerprint=h.hexdigest())
-
-
-def _download_hub(uri: str) -> Path:
-    """Materialise a Hub dataset in the local HF cache (the production path; offline it fails clearly)."""
-    spec = uri[len(HF_PREFIX):]
-    if not spec.startswith("datasets/"):
-        raise UsageError(f"{uri}: only hf://datasets/ORG/NAME[@REVISION][/PATH] is supported")
-    parts = spec[len("datasets/"):].split("/")
-    if len(parts) < 2:
-        raise UsageError(f"{uri}: expected hf://datasets/ORG/NAME")
-    repo, revision = "/".join(parts[:2]), None
-    if "@" in repo:
-        repo, revision = repo.split("@", 1)
-    subpath = "/".join(parts[2:])
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import OfflineModeIsEnabled
-
-    from notus.hub_client import bounded_hub_requests
-
-    try:
-        with bounded_hub_requests():
-            local = snapshot_download(
-                repo_id=repo, repo_type="dataset", revision=revision,
-                allow_patterns=[f"{subpath}/*", subpath, f"{subpath}/**"] if subpath else None,
-                endpoint=os.environ.get("HF_ENDPOINT") or None,
-            )
-    except OfflineModeIsEnabled as exc:
-        raise DataError(f"{uri}: the Hub is not reachable (HF_HUB_OFFLINE is set)") from exc
-    except Exception as exc:  # network, auth, missing repo: one line, not a traceback
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise DataError(f"{uri}: could not download from the Hub: {type(exc).__name__}: {first}") from exc
-    return Path(local) / subpath if subpath else Path(local)
 
 
 class _DigestCache:

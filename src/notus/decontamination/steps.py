@@ -15,10 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from notus.core.errors import UsageError
 from notus.core.sources import Source
 from notus.core.step import StepContext, polars_step
-from notus.decontamination import hub  # noqa: F401  (registers the benchmarks+hub:// source scheme)
 from notus.decontamination.benchmarks import BenchmarkFile, common_root, load_items
 from notus.decontamination.index import BenchmarkIndex, build_index
 from notus.decontamination.match import CONTAMINATION_SCHEMA, match_prompts
@@ -57,14 +55,8 @@ def decontamination_match(ctx: StepContext, prompts: pl.LazyFrame) -> dict[str, 
 
 
 def _params(params: Any) -> tuple[int, float, int]:
-    ngram_n, threshold, min_words = params["ngram_n"], params["ngram_threshold"], params["min_item_words"]
-    if isinstance(ngram_n, bool) or not isinstance(ngram_n, int) or ngram_n < 1:
-        raise UsageError(f"ngram_n must be a whole number >= 1, got {ngram_n!r}")
-    if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 1:
-        raise UsageError(f"min_item_words must be a whole number >= 1, got {min_words!r}")
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
-        raise UsageError(f"ngram_threshold must be a number between 0 and 1, got {threshold!r}")
-    return ngram_n, float(threshold), min_words
+    """The three params; their ranges are declared in the pipeline spec and checked before the run."""
+    return int(params["ngram_n"]), float(params["ngram_threshold"]), int(params["min_item_words"])
 
 
 def benchmark_sets(files: list[BenchmarkFile], index: BenchmarkIndex, source: Source) -> pl.DataFrame:
