@@ -24,18 +24,11 @@
 --       int(first 15 hex digits of sha256('<seed>:<prompt_id>')) mod n
 --   is taken. sha256 (not DuckDB's hash()) keeps the draw identical across DuckDB versions; keying on
 --   prompt_id, not record_id, keeps it identical when the input is reordered.
+-- The params' allowed values (strategy, tie_breaker, min_margin >= 0) are declared in the pipeline spec
+-- and checked before any data is read.
 WITH cfg AS (
-    SELECT
-        CASE WHEN $strategy IN ('mean_rating', 'overall_score', 'worst', 'all_pairs') THEN $strategy
-             ELSE error('param strategy: expected mean_rating, overall_score, worst or all_pairs, got '''
-                        || $strategy || '''') END AS strategy,
-        CASE WHEN $tie_breaker IN ('index', 'overall_score') THEN $tie_breaker
-             ELSE error('param tie_breaker: expected index or overall_score, got ''' || $tie_breaker || '''')
-        END AS tie_breaker,
-        CASE WHEN $min_margin >= 0 THEN CAST($min_margin AS DOUBLE)
-             ELSE error('param min_margin: expected a number >= 0, got ' || CAST($min_margin AS VARCHAR)) END
-            AS min_margin,
-        CAST($seed AS VARCHAR) AS seed
+    SELECT $strategy AS strategy, $tie_breaker AS tie_breaker, CAST($min_margin AS DOUBLE) AS min_margin,
+           CAST($seed AS VARCHAR) AS seed
 ),
 records AS (
     SELECT p.record_id, p.prompt_id

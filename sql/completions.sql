@@ -4,7 +4,8 @@
 --   $weights (same order; an empty list means every aspect weighs 1). A rating that is N/A or did not
 --   parse arrives from ingest as NULL and is skipped, so the mean is over the ratings that exist
 --   (the Notus rule: average of int(Rating) skipping "N/A"); n_ratings counts the ratings used (weight > 0).
---   No usable rating -> mean_rating NULL, n_ratings 0.
+--   No usable rating -> mean_rating NULL, n_ratings 0. (The spec declares which aspects exist, that none is
+--   listed twice, and that weights are numbers >= 0, one per aspect: a wrong --set is refused before the run.)
 -- helpfulness .. truthfulness: the four ratings as given (INTEGER or NULL), whatever $aspects says.
 -- fixed_overall_score / review_needed: the upstream fix of the 1 -> 10 parser defect (OpenBMB README,
 --   2023-12-29), applied only when $repair is true, to completions with overall_score = 10:
@@ -14,15 +15,7 @@
 --   fixed_overall_score (the `overall_score` binarization does).
 -- Covers every record in `prompts` (duplicates included): it describes the data, not one binarization.
 WITH chosen_aspects AS (
-    SELECT
-        CASE WHEN len(list_distinct($aspects)) < len($aspects) THEN error('param aspects: an aspect is listed twice')
-             WHEN aspect IN ('helpfulness', 'honesty', 'instruction_following', 'truthfulness') THEN aspect
-             ELSE error('param aspects: unknown aspect ' || coalesce('''' || aspect || '''', 'NULL (more weights than aspects?)')
-                        || '; known: helpfulness, honesty, instruction_following, truthfulness') END AS aspect,
-        CASE WHEN TRY_CAST(weight AS DOUBLE) >= 0 THEN TRY_CAST(weight AS DOUBLE)
-             ELSE error('param weights: each weight must be a number >= 0, one per aspect (got '
-                        || coalesce(CAST(weight AS VARCHAR), 'a missing weight') || ' for '
-                        || coalesce(aspect, '?') || ')') END AS weight
+    SELECT aspect, CAST(weight AS DOUBLE) AS weight
     FROM (
         SELECT
             unnest($aspects) AS aspect,

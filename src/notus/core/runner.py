@@ -6,8 +6,6 @@ sources' digests (cached by stat), so an unchanged build is recognised before an
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
 import shutil
 import time
@@ -18,14 +16,14 @@ from typing import Any
 
 from notus.core import catalog as catalog_mod
 from notus.core import execute, sqlfile
-from notus.core.errors import DataError, UsageError
-from notus.core.fingerprint import engine_versions, step_fingerprints, step_key, version_id
-from notus.core.params import parse_value, type_ok
+from notus.core.errors import DataError, first_line
+from notus.core.fingerprint import step_fingerprints, step_key, version_id
+from notus.core.params import resolve_params
 from notus.core.progress import Progress
-from notus.core.sources import Source, file_sha256, first_available, resolve_source
+from notus.core.sources import Source, resolve_sources
 from notus.core.spec import PipelineSpec, load_spec
 from notus.core.store import STEP_RECORD, Store, link_or_copy
-from notus.core.version import MANIFEST
+from notus.core.version import MANIFEST, new_manifest, write_manifest
 
 DEFAULT_BUILD_DIR = Path("data/build")
 AUDIT_SAMPLE_ROWS = 5
@@ -54,10 +52,11 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     spec = load_spec(spec_path)
-    params = resolve_params(spec, sets or {})
+    params = resolve_params(spec.params, sets or {}, spec.name)
     store = Store(Path(build_dir))
     progress = progress or Progress()
-    resolved = resolve_sources(spec, sources or {}, store.root / ".cache")
+    declared = {name: source.candidates for name, source in spec.sources.items()}
+    resolved = resolve_sources(spec.name, spec.root, declared, sources or {}, store.root / ".cache")
     fps = step_fingerprints(spec, params, resolved)
     vid = version_id(spec, params, resolved, fps)
     catalog_path = Path(catalog) if catalog else catalog_mod.default_catalog(store.root)
@@ -81,53 +80,6 @@ def run(
     finally:
         progress.close()
     return result
-
-
-def resolve_params(spec: PipelineSpec, sets: Mapping[str, Any]) -> dict[str, Any]:
-    params = {name: p.default for name, p in spec.params.items()}
-    for key, value in sets.items():
-        if key not in spec.params:
-            known = ", ".join(sorted(spec.params)) or "none"
-            raise UsageError(f"unknown param '{key}' for pipeline '{spec.name}' (params: {known})")
-        kind = spec.params[key].type
-        if isinstance(value, str) and kind != "str":
-            try:
-                value = parse_value(kind, value)
-            except ValueError as exc:
-                raise UsageError(f"--set {key}: {exc}") from None
-        if not type_ok(kind, value):
-            raise UsageError(f"--set {key}: {value!r} is not of type {kind}")
-        params[key] = value
-    return params
-
-
-def resolve_sources(spec: PipelineSpec, overrides: Mapping[str, str], cache_dir: Path) -> dict[str, Source]:
-    for name in overrides:
-        if name not in spec.sources:
-            known = ", ".join(sorted(spec.sources)) or "none"
-            raise UsageError(f"pipeline '{spec.name}' has no source '{name}' (sources: {known})")
-    resolved: dict[str, Source] = {}
-    for name, source in spec.sources.items():
-        uri = overrides.get(name)
-        shown = uri
-        if uri is None:
-            candidates = {c if _is_uri(c) or Path(c).is_absolute() else str(spec.root / c): c
-                          for c in source.candidates}
-            uri = first_available(list(candidates))
-            # the manifest shows a default as the spec wrote it (repo-relative), not this machine's path
-            shown = candidates.get(uri, uri) if uri else None
-            if uri is None:
-                raise UsageError(
-                    f"source '{name}' of pipeline '{spec.name}': none of its defaults is available "
-                    f"({', '.join(source.candidates)}); give one with --source {name}=URI"
-                    + (" or --input URI" if name == "input" else "")
-                )
-        resolved[name] = dataclasses.replace(resolve_source(name, uri, cache_dir), uri=shown or uri)
-    return resolved
-
-
-def _is_uri(text: str) -> bool:
-    return "://" in text or text.startswith("$")
 
 
 def _build(
@@ -170,34 +122,12 @@ def _build(
         shutil.rmtree(scratch, ignore_errors=True)
     final = store.version_dir(spec.name, vid)
     staging = store.staging(final)
-    table_entries = {}
     for table in spec.publish:
-        target = staging / f"{table}.parquet"
-        link_or_copy(tables[table], target)
-        table_entries[table] = {
-            "files": [target.name],
-            "sha256": [file_sha256(target)],
-            "rows": execute.parquet_rows(target),
-            "schema": execute.parquet_schema(target),
-        }
-    manifest = {
-        "notus_manifest": 1,
-        "version_id": vid,
-        "pipeline": spec.name,
-        "description": spec.description,
-        "spec_path": spec.path.relative_to(spec.root).as_posix(),
-        "spec": spec.document,
-        "spec_text": spec.text,
-        "params": params,
-        "sources": {name: s.describe() for name, s in sources.items()},
-        "steps": step_entries,
-        "tables": table_entries,
-        "audits": audits,
-        "versions": engine_versions(),
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "build_seconds": round(time.monotonic() - started, 3),
-    }
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        link_or_copy(tables[table], staging / f"{table}.parquet")
+    manifest = new_manifest(
+        spec, vid, params, sources, step_entries, audits, staging, time.monotonic() - started
+    )
+    write_manifest(staging, manifest)
     store.commit_dir(staging, final)
     store.set_latest(spec.name, vid)
     progress.line(f"notus: {spec.name} version {vid} built in {manifest['build_seconds']:.2f}s")
@@ -245,7 +175,7 @@ def _run_audits(con, spec: PipelineSpec, params: dict[str, Any], tables: dict[st
             columns = [d[0] for d in rel.description]
             count = con.execute(f"SELECT count(*) FROM ({query})", bound).fetchall()[0][0]
         except Exception as exc:  # duckdb.Error
-            raise DataError(f"audit '{audit.name}' could not run: {str(exc).splitlines()[0]}") from None
+            raise DataError(f"audit '{audit.name}' could not run: {first_line(exc)}") from None
         results[audit.name] = {"ok": count == 0, "violations": int(count)}
         if count:
             shown = "; ".join(str(dict(zip(columns, row, strict=False))) for row in sample[:AUDIT_SAMPLE_ROWS])

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 from notus.core import sqlfile
-from notus.core.errors import SpecError
-from notus.core.params import PARAM_TYPES, ParamSpec, infer_type, type_ok
-from notus.core.step import PolarsStep, get_step
+from notus.core.errors import SpecError, first_line
+from notus.core.params import PARAM_TYPES, RULE_KEYS, ParamSpec, Rule, RuleError, infer_type
+from notus.core.step import PolarsStep, SqlStep, get_step
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PIPELINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -41,7 +41,7 @@ class StepSpec:
     writes: tuple[str, ...]
     params: tuple[str, ...]
     sources: tuple[str, ...]
-    code: str  # SQL text or the step module's source: what the fingerprint hashes
+    code: str  # SQL text or the step module's source: what the fingerprint hashes (SQL: normalised)
     sql_path: Path | None = None
     polars: PolarsStep | None = field(default=None, repr=False)
 
@@ -168,22 +168,35 @@ def _validate(path: Path, root: Path, doc: dict[str, Any], text: str) -> Pipelin
 
 def _params(path: Path, raw: Any) -> dict[str, ParamSpec]:
     if not isinstance(raw, dict):
-        raise SpecError(path, "params", "a mapping of name -> {type, default} or name -> default")
+        raise SpecError(path, "params", "a mapping of name -> {type, default, ...} or name -> default")
     out: dict[str, ParamSpec] = {}
     for name, value in raw.items():
         key = f"params.{name}"
         if not isinstance(name, str) or not _NAME.match(name):
             raise SpecError(path, key, "param names are identifiers")
         if isinstance(value, dict):
+            unknown = sorted(set(value) - {"type", "default", *RULE_KEYS})
+            if unknown:
+                raise SpecError(path, f"{key}.{unknown[0]}", f"unknown key (allowed: type, default, "
+                                f"{', '.join(RULE_KEYS)})")
             kind = value.get("type") or infer_type(value.get("default"))
             default, doc = value.get("default"), str(value.get("doc", ""))
+            try:
+                rule = Rule.parse({k: v for k, v in value.items() if k in RULE_KEYS and k != "doc"})
+            except RuleError as exc:
+                raise SpecError(path, f"{key}.{exc.key}", str(exc).partition(": ")[2]) from None
         else:
-            kind, default, doc = infer_type(value), value, ""
+            kind, default, doc, rule = infer_type(value), value, "", Rule()
         if kind not in PARAM_TYPES:
             raise SpecError(path, f"{key}.type", f"unknown type {kind!r} (one of {', '.join(PARAM_TYPES)})")
-        if not type_ok(kind, default):
-            raise SpecError(path, f"{key}.default", f"{default!r} is not of type {kind}")
-        out[name] = ParamSpec(name=name, type=kind, default=default, doc=doc)
+        out[name] = ParamSpec(name=name, type=kind, default=default, doc=doc, rule=rule)
+    defaults = {name: p.default for name, p in out.items()}
+    for name, param in out.items():
+        if param.rule.length_matches is not None and param.rule.length_matches not in out:
+            raise SpecError(path, f"params.{name}.length_matches", f"no param '{param.rule.length_matches}'")
+        problem = param.check(param.default, defaults)
+        if problem is not None:
+            raise SpecError(path, f"params.{name}.default", problem)
     return out
 
 
@@ -218,30 +231,13 @@ def _step(
     if ("sql" in raw) == ("polars" in raw):
         raise SpecError(path, key, "a step has exactly one of `sql:` or `polars:`")
     if "sql" in raw:
-        sql_path = root / str(raw["sql"])
-        if not sql_path.is_file():
-            raise SpecError(path, f"{key}.sql", f"SQL file {raw['sql']} not found (relative to {root})")
-        code = sql_path.read_text(encoding="utf-8")
-        try:
-            reads = sqlfile.read_tables(code)
-        except sqlfile.SqlSyntaxError as exc:
-            raise SpecError(path, f"{key}.sql", f"{raw['sql']}: {str(exc).splitlines()[0]}") from None
-        used = sqlfile.used_params(code)
-        for p in used:
-            if p not in params:
-                raise SpecError(path, f"{key}.sql", f"{raw['sql']} uses ${p}, which is not a declared param")
-        used_sources = sqlfile.used_sources(code)
-        for s in used_sources:
-            if s not in sources:
-                raise SpecError(path, f"{key}.sql", f"{raw['sql']} reads source '{s}', which is not declared")
-        table = str(raw.get("table", name))
-        return StepSpec(
-            name=name, kind="sql", ref=str(raw["sql"]), key=key, reads=tuple(sorted(reads)), writes=(table,),
-            params=tuple(used), sources=tuple(used_sources), code=code, sql_path=sql_path,
-        )
+        return _sql_step(path, root, key, name, raw, params, sources)
     registered = get_step(str(raw["polars"]))
     if registered is None:
-        raise SpecError(path, f"{key}.polars", f"unknown step '{raw['polars']}' (not registered)")
+        raise SpecError(path, f"{key}.polars", f"unknown step '{raw['polars']}' (no installed plugin or "
+                        "module:function registers it; see `notus plugins`)")
+    if isinstance(registered, SqlStep):
+        raise SpecError(path, f"{key}.polars", f"'{raw['polars']}' is a SQL step: write `sql: {raw['polars']}`")
     for p in registered.params:
         if p not in params:
             raise SpecError(path, f"{key}.polars", f"step '{registered.name}' needs param '{p}', not declared")
@@ -252,6 +248,44 @@ def _step(
         name=name, kind="polars", ref=registered.name, key=key, reads=tuple(registered.reads),
         writes=tuple(registered.writes), params=registered.params, sources=registered.sources,
         code=registered.code, polars=registered,
+    )
+
+
+def _sql_step(
+    path: Path, root: Path, key: str, name: str, raw: dict[str, Any], params: dict[str, ParamSpec],
+    sources: dict[str, SourceSpec],
+) -> StepSpec:
+    """`sql: path/to/file.sql` (relative to the project root) or `sql: NAME`, a SQL file a plugin ships."""
+    ref = str(raw["sql"])
+    sql_path: Path | None = None
+    if ref.endswith(".sql"):
+        sql_path = root / ref
+        if not sql_path.is_file():
+            raise SpecError(path, f"{key}.sql", f"SQL file {ref} not found (relative to {root})")
+        code = sql_path.read_text(encoding="utf-8")
+    else:
+        registered = get_step(ref)
+        if not isinstance(registered, SqlStep):
+            what = "a Polars step: write `polars: " + ref + "`" if registered else "not a SQL file (*.sql) or a " \
+                "registered SQL step"
+            raise SpecError(path, f"{key}.sql", f"'{ref}' is {what}")
+        code = registered.text()
+    try:
+        reads = sqlfile.read_tables(code)
+    except sqlfile.SqlSyntaxError as exc:
+        raise SpecError(path, f"{key}.sql", f"{ref}: {first_line(exc)}") from None
+    used = sqlfile.used_params(code)
+    for p in used:
+        if p not in params:
+            raise SpecError(path, f"{key}.sql", f"{ref} uses ${p}, which is not a declared param")
+    used_sources = sqlfile.used_sources(code)
+    for s in used_sources:
+        if s not in sources:
+            raise SpecError(path, f"{key}.sql", f"{ref} reads source '{s}', which is not declared")
+    table = str(raw.get("table", name))
+    return StepSpec(
+        name=name, kind="sql", ref=ref, key=key, reads=tuple(sorted(reads)), writes=(table,),
+        params=tuple(used), sources=tuple(used_sources), code=code, sql_path=sql_path,
     )
 
 
@@ -307,7 +341,7 @@ def _audit(
     try:
         reads = sqlfile.read_tables(sql)
     except sqlfile.SqlSyntaxError as exc:
-        raise SpecError(path, key, f"{raw}: {str(exc).splitlines()[0]}") from None
+        raise SpecError(path, key, f"{raw}: {first_line(exc)}") from None
     for table in sorted(reads):
         if table not in tables:
             raise SpecError(path, key, f"{raw} reads unknown table '{table}'")

@@ -7,18 +7,66 @@ Consumers never look at curation internals: they ask a `Version` for a table by 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow.parquet as pq
 
 from notus.core.errors import DataError, UsageError
-from notus.core.sources import file_sha256
+from notus.core.sources import Source, file_sha256
+
+if TYPE_CHECKING:
+    from notus.core.spec import PipelineSpec
 
 MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+
+
+def new_manifest(
+    spec: PipelineSpec, version_id: str, params: Mapping[str, Any], sources: Mapping[str, Source],
+    steps: list[dict[str, Any]], audits: Mapping[str, Any], folder: Path, build_seconds: float,
+) -> dict[str, Any]:
+    """The manifest of a version whose published tables are already in `folder` (`<table>.parquet`):
+    everything needed to trust, read and rebuild it."""
+    from notus.core.fingerprint import engine_versions
+
+    return {
+        "notus_manifest": MANIFEST_FORMAT,
+        "version_id": version_id,
+        "pipeline": spec.name,
+        "description": spec.description,
+        "spec_path": spec.path.relative_to(spec.root).as_posix(),
+        "spec": spec.document,
+        "spec_text": spec.text,
+        "params": dict(params),
+        "sources": {name: s.describe() for name, s in sources.items()},
+        "steps": steps,
+        "tables": {table: describe_table(folder / f"{table}.parquet") for table in spec.publish},
+        "audits": dict(audits),
+        "versions": engine_versions(),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(build_seconds, 3),
+    }
+
+
+def describe_table(path: Path) -> dict[str, Any]:
+    """A published table's manifest entry: its file, hash, rows and schema."""
+    schema = pq.read_schema(path)
+    return {
+        "files": [path.name],
+        "sha256": [file_sha256(path)],
+        "rows": pq.ParquetFile(path).metadata.num_rows,
+        "schema": {field.name: str(field.type) for field in schema},
+    }
+
+
+def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
 
 
 @dataclass(frozen=True)
