@@ -1,10 +1,20 @@
 """Content fingerprints: a step's, and a version's.
 
-A step's fingerprint covers its code (SQL text or the module that defines it), the values of the params it
-uses, the fingerprints of the sources it reads and of the steps that made its input tables, and the engine
-versions (a new DuckDB may change results). So changing a binarization param re-runs binarization and what
-follows it, not the ingest. A version id covers the spec, all params and every step fingerprint; prose
-(`description`, `doc`) is left out so fixing a typo makes no new version.
+A step's fingerprint covers its code (the SQL statement as DuckDB parses it, comments and layout left
+out, or the source of the Python module that defines it), the values of the params it uses, the
+fingerprints of the sources it reads and of the steps that made its input tables, the engine versions (a
+new DuckDB may change results) and the engine's own fingerprint version. So changing a binarization param
+re-runs binarization and what follows it, not the ingest. A version id covers the spec, all params and
+every step fingerprint; prose (`description`, `doc`, SQL comments) is left out so fixing a typo makes no
+new version.
+
+CORE_FINGERPRINT_VERSION stands for what `notus.core` itself computes (how a step is run and written, how
+params are bound, what enters a fingerprint). Bump it whenever a change to the core changes a result for
+an unchanged pipeline: every cached step and version id then changes, so nothing stale is reused.
+`tests/core/test_fingerprint.py` says when: it builds a fixed pipeline and compares its rows and ids with
+the ones recorded for this version.
+History: 1 = the first recorded; 2 = SQL fingerprinted on the parse tree (not the text), this constant
+and the core fingerprint version entering every fingerprint.
 """
 
 from __future__ import annotations
@@ -20,9 +30,11 @@ import polars as pl
 import pyarrow
 
 from notus import __version__
+from notus.core import sqlfile
 from notus.core.sources import Source
 from notus.core.spec import PipelineSpec, StepSpec
 
+CORE_FINGERPRINT_VERSION = 2
 VERSION_ID_LENGTH = 16
 PROSE_KEYS = {"description", "doc"}
 
@@ -59,12 +71,13 @@ def step_fingerprints(
         fps[step.name] = digest({
             "kind": step.kind,
             "ref": step.ref if step.kind == "polars" else None,
-            "code": step.code,
+            "code": sqlfile.normalized(step.code) if step.kind == "sql" else step.code,
             "writes": list(step.writes),
             "params": {p: params[p] for p in step.params},
             "sources": {s: sources[s].fingerprint for s in step.sources},
             "upstream": upstream,
             "engines": engines,
+            "core": CORE_FINGERPRINT_VERSION,
         })
     return fps
 
@@ -78,7 +91,8 @@ def version_id(
         "params": dict(params),
         "sources": {name: s.fingerprint for name, s in sources.items()},
         "steps": dict(steps),
-        "audits": {a.name: a.sql for a in spec.audits},
+        "audits": {a.name: sqlfile.normalized(a.sql) for a in spec.audits},
+        "core": CORE_FINGERPRINT_VERSION,
     })[:VERSION_ID_LENGTH]
 
 
