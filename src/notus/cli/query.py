@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from notus.core import catalog
-from notus.core.errors import DataError
+from notus.core.errors import DataError, first_line
 from notus.core.runner import DEFAULT_BUILD_DIR
 
 
@@ -35,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
             return 0
         frame = rel.pl()
     except duckdb.Error as exc:
-        raise DataError(f"query failed: {str(exc).splitlines()[0]}") from None
+        raise DataError(f"query failed: {first_line(exc)}") from None
     finally:
         con.close()
     if args.format == "csv":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from notus.core import sqlfile
 from notus.core.store import Store
 from notus.core.version import MANIFEST, Version
 
@@ -43,7 +44,7 @@ def refresh(store: Store, path: Path) -> None:
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         con = duckdb.connect()
         try:
-            con.execute(f"ATTACH '{_q(tmp)}' AS cat (STORAGE_VERSION '{STORAGE_VERSION}')")
+            con.execute(f"ATTACH {sqlfile.literal(tmp)} AS cat (STORAGE_VERSION '{STORAGE_VERSION}')")
             con.execute(
                 "CREATE TABLE cat.main.version_log (pipeline VARCHAR, version_id VARCHAR, created_at VARCHAR, "
                 "is_latest BOOLEAN, path VARCHAR, params VARCHAR, tables VARCHAR, rows BIGINT)"
@@ -62,14 +63,14 @@ def refresh(store: Store, path: Path) -> None:
                 version = Version.open(latest)
                 con.execute(f'CREATE SCHEMA IF NOT EXISTS cat."{schema}"')
                 for table in version.tables:
-                    files = ", ".join(f"'{_q(f)}'" for f in version.files(table))
+                    files = ", ".join(sqlfile.literal(f) for f in version.files(table))
                     con.execute(
                         f'CREATE VIEW cat."{schema}"."{table}" AS SELECT * FROM read_parquet([{files}])'
                     )
                 if schema != "main":
                     con.execute(
                         f'CREATE VIEW cat."{schema}".versions AS SELECT * FROM cat.main.version_log '
-                        f"WHERE pipeline = '{_q(pipeline)}'"
+                        f"WHERE pipeline = {sqlfile.literal(pipeline)}"
                     )
             con.execute("CREATE VIEW cat.main.versions AS SELECT * FROM cat.main.version_log")
             con.execute("DETACH cat")
@@ -98,7 +99,3 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
 
         raise UsageError(f"no catalog at {path}: run `notus run PIPELINE.yaml` (or `make data`) first")
     return duckdb.connect(str(path), read_only=True)
-
-
-def _q(value: object) -> str:
-    return str(value).replace("'", "''")

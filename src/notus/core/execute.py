@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from notus.core import sqlfile
-from notus.core.errors import ContractError, DataError, NotusError
+from notus.core.errors import ContractError, DataError, NotusError, first_line
 from notus.core.sources import Source
 from notus.core.spec import StepSpec
 from notus.core.step import StepContext
@@ -39,7 +39,7 @@ def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
 
 def register_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, Path]) -> None:
     for name, path in tables.items():
-        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_lit(str(path))})')
+        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({sqlfile.literal(str(path))})')
 
 
 def register_sources(con: duckdb.DuckDBPyConnection, sources: Mapping[str, Source]) -> None:
@@ -56,10 +56,10 @@ def run_sql_step(
     bound = {p: params[p] for p in step.params}
     try:
         con.execute(
-            f"COPY ({query}) TO {_lit(str(target))} (FORMAT parquet, COMPRESSION zstd)", bound or None
+            f"COPY ({query}) TO {sqlfile.literal(str(target))} (FORMAT parquet, COMPRESSION zstd)", bound or None
         )
     except duckdb.Error as exc:
-        raise DataError(f"step '{step.name}' ({step.ref}) failed: {_first_line(exc)}") from None
+        raise DataError(f"step '{step.name}' ({step.ref}) failed: {first_line(exc)}") from None
 
 
 def run_polars_step(
@@ -120,7 +120,7 @@ def run_polars_step(
     except NotusError:
         raise
     except (pl.exceptions.PolarsError, duckdb.Error, OSError) as exc:
-        raise DataError(f"step '{step.name}' ({registered.name}) failed: {_first_line(exc)}") from None
+        raise DataError(f"step '{step.name}' ({registered.name}) failed: {first_line(exc)}") from None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -132,12 +132,3 @@ def parquet_rows(path: Path) -> int:
 def parquet_schema(path: Path) -> dict[str, str]:
     schema = pq.read_schema(path)
     return {field.name: str(field.type) for field in schema}
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from notus.core.errors import DataError
+from notus.core.errors import DataError, first_line
 
 # benchmark -> words that identify its files (matched against lowercased file and folder names)
 BENCHMARK_NAMES: dict[str, tuple[str, ...]] = {
@@ -140,7 +140,7 @@ def _read_table(path: Path) -> pl.DataFrame:
         if name.endswith(".json"):
             return _read_json(raw)
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise DataError(f"benchmarks: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        raise DataError(f"benchmarks: cannot read {path}: {first_line(exc)}") from None
     raise DataError(f"benchmarks: {path}: unsupported format (csv, jsonl, json or parquet)")
 
 

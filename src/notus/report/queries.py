@@ -20,7 +20,8 @@ import duckdb
 import polars as pl
 
 from notus.core import sqlfile
-from notus.core.errors import DataError, UsageError
+from notus.core.errors import DataError, UsageError, first_line
+from notus.core.sqlfile import literal
 from notus.core.version import Version
 
 SQL_DIR = Path(__file__).resolve().parents[3] / "sql" / "report"
@@ -94,12 +95,12 @@ class ReportDB:
         try:
             frame = self.con.sql(sqlfile.strip_sql(text), params=bound or None).pl()
         except duckdb.Error as exc:
-            raise DataError(f"report query {name}.sql failed: {str(exc).splitlines()[0]}") from None
+            raise DataError(f"report query {name}.sql failed: {first_line(exc)}") from None
         return Result(name, frame)
 
     def _mount(self, version: Version, prefix: str) -> None:
         for table in version.tables:
-            source = f"read_parquet({_literal(version.glob(table))})"
+            source = f"read_parquet({literal(version.glob(table))})"
             present = {r[0] for r in self.con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()}
             pads = "".join(f", NULL::{kind} AS {col}" for col, kind in OPTIONAL_COLUMNS.get(table, {}).items()
                            if col not in present)
@@ -126,7 +127,3 @@ def read_sql(name: str) -> str:
     if not path.is_file():
         raise DataError(f"report query {path} is missing (sql/report/ ships with the notus repository)")
     return path.read_text()
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -27,7 +27,8 @@ DROP_REASONS = {
     "tie": "every rated completion has the same rating mean, so there is no strictly worse one to reject",
     "too_few_completions": "fewer than two (rated) completions: no pair can be formed",
     "contaminated": "the prompt matches a benchmark (see the contamination section)",
-    "duplicate": "the prompt text repeats an earlier record's; the first one is kept",
+    "duplicate": "an exact duplicate record: the same prompt AND the same completions, ratings and critiques as "
+                 "an earlier record, which is kept (a repeated prompt with other completions is not a duplicate)",
     "below_margin": "the best pair's rating margin is below the pipeline's min_margin",
 }
 MISMATCH_REASONS = {
@@ -43,13 +44,19 @@ def missing(result: Result, what: str, why: str = "") -> str:
     return f"_This version does not publish {tables}{why}, so there is no {what} to show._"
 
 
+def build_relative(folder: Path) -> str:
+    """A version folder as `<pipeline>/<id>`: where it is in any build folder, whoever built it."""
+    return folder.relative_to(folder.parent.parent).as_posix()
+
+
 def header(v: Version, db: ReportDB) -> md.Section:
     m = v.manifest
     s = md.Section("The version")
     s.add(md.key_values([
         ("pipeline", md.code(v.pipeline)), ("version", md.code(v.version_id)),
         ("description", md.escape(str(m.get("description") or "")) or md.MISSING),
-        ("created", str(m.get("created_at", md.MISSING))), ("folder", md.code(str(v.path))),
+        ("created", str(m.get("created_at", md.MISSING))),
+        ("folder", md.code(build_relative(v.path)) + " (in the build folder)"),
     ]))
     params = sorted(v.params.items())
     if params:

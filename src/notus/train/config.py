@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from notus.core.errors import UsageError
+from notus.core.errors import UsageError, first_line
 from notus.train.chat_template import KEEP_MODEL_TEMPLATE, TEMPLATES
 
 # Keys TRL or transformers removed or renamed, with what to write instead.
@@ -193,7 +193,7 @@ def parse_config(text: str, path: Path, overrides: tuple[str, ...] = ()) -> Trai
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from None
+        raise UsageError(f"{path}: not valid YAML: {first_line(exc)}") from None
     if not isinstance(raw, dict):
         raise UsageError(f"{path}: a training config is a mapping with sections {', '.join(SECTIONS)}")
     apply_overrides(raw, overrides)
@@ -259,4 +259,4 @@ def build_dpo_config(cfg: TrainConfig, output_dir: Path):  # -> trl.DPOConfig
             **kwargs,
         )
     except (ValueError, TypeError) as exc:
-        raise UsageError(f"{cfg.path}: training: {exc}".splitlines()[0]) from None
+        raise UsageError(f"{cfg.path}: training: {first_line(exc)}") from None

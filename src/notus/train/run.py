@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from notus.core.errors import DataError, UsageError
+from notus.core.errors import DataError, UsageError, first_line
 from notus.train.chat_template import KEEP_MODEL_TEMPLATE, TEMPLATES
 from notus.train.config import TrainConfig, build_dpo_config, load_config
 from notus.train.data import (
@@ -58,7 +58,7 @@ def load_tokenizer(cfg: TrainConfig):  # -> PreTrainedTokenizerBase
             name, revision=cfg.model.revision, trust_remote_code=cfg.model.trust_remote_code
         )
     except (OSError, ValueError) as exc:
-        raise DataError(f"cannot load tokenizer '{name}': {str(exc).splitlines()[0]}") from None
+        raise DataError(f"cannot load tokenizer '{name}': {first_line(exc)}") from None
     if cfg.model.chat_template in TEMPLATES:
         tokenizer.chat_template = TEMPLATES[cfg.model.chat_template]
     elif cfg.model.chat_template == KEEP_MODEL_TEMPLATE and not tokenizer.chat_template:
@@ -172,7 +172,7 @@ def train(
             callbacks=[throughput],
         )
     except OSError as exc:
-        raise DataError(f"cannot load model '{cfg.model.model_name_or_path}': {str(exc).splitlines()[0]}") from None
+        raise DataError(f"cannot load model '{cfg.model.model_name_or_path}': {first_line(exc)}") from None
     _trl_account(accounts["train"], prepared["train"], trainer.train_dataset, args.max_length)
     if eval_rows is not None:
         _trl_account(accounts["test"], eval_rows, trainer.eval_dataset, args.max_length)
