@@ -21,13 +21,16 @@ ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "prompts": {"record_id": pl.Int64, "prompt_id": pl.String, "source": pl.String, "prompt": pl.String,
+                "conversation": pl.List(pl.Struct({"role": pl.String, "content": pl.String})),
                 "n_completions": pl.Int32, "record_hash": pl.String, "file": pl.String, "line": pl.Int64},
     "responses": {"record_id": pl.Int64, "prompt_id": pl.String, "completion_index": pl.Int32,
                   "model": pl.String, "principle": pl.String, "response": pl.String, "critique": pl.String,
                   "overall_score": pl.Float64, "fine_grained_score": pl.Float64},
     "ratings": {"record_id": pl.Int64, "prompt_id": pl.String, "completion_index": pl.Int32,
-                "aspect": pl.String, "rating": pl.Int32, "rating_raw": pl.String, "rationale": pl.String,
+                "aspect": pl.String, "rating": pl.Float64, "scale_min": pl.Float64, "scale_max": pl.Float64,
+                "rating_raw": pl.String, "rationale": pl.String,
                 "rationale_for_rating": pl.String, "types": pl.List(pl.String)},
+    "ranks": {"record_id": pl.Int64, "prompt_id": pl.String, "completion_index": pl.Int32, "rank": pl.Float64},
     "invalid": {"record_id": pl.Int64, "prompt_id": pl.String, "reason": pl.String, "detail": pl.String},
 }
 
@@ -73,6 +76,7 @@ def write_tables(folder: Path, records: Sequence[Record], invalid: Sequence[tupl
         pid = prompt_id(rec.prompt)
         content = rec.content_key or f"{rec.prompt}#{rid}"
         rows["prompts"].append({"record_id": rid, "prompt_id": pid, "source": rec.source, "prompt": rec.prompt,
+                                "conversation": [{"role": "user", "content": rec.prompt}],
                                 "n_completions": len(rec.completions), "record_hash": prompt_id(content),
                                 "file": "hand.jsonl", "line": rid + 1})
         for ci, comp in enumerate(rec.completions):
@@ -84,7 +88,7 @@ def write_tables(folder: Path, records: Sequence[Record], invalid: Sequence[tupl
             for aspect, rating in zip(ASPECTS, comp.ratings, strict=True):
                 rows["ratings"].append({
                     "record_id": rid, "prompt_id": pid, "completion_index": ci, "aspect": aspect,
-                    "rating": rating, "rating_raw": "N/A" if rating is None else str(rating),
+                    "rating": rating, "scale_min": 1.0, "scale_max": 5.0, "rating_raw": "N/A" if rating is None else str(rating),
                     "rationale": "because", "rationale_for_rating": None, "types": [],
                 })
     for rid, reason in invalid:

@@ -144,8 +144,8 @@ def test_an_empty_file_and_blank_lines_are_zero_records(tmp_path: Path) -> None:
     tables = run_ingest(tmp_path / "in", tmp_path / "out")
     accounted(tables, 1)
     assert tables["prompts"]["file"].to_list() == ["d.jsonl"] and tables["invalid"].is_empty()
-    assert tables["prompts"].columns == ["record_id", "prompt_id", "source", "prompt", "n_completions",
-                                         "record_hash", "file", "line"]
+    assert tables["prompts"].columns == ["record_id", "prompt_id", "source", "prompt", "conversation",
+                                         "n_completions", "record_hash", "file", "line"]
 
 
 def test_an_input_of_empty_files_stops_with_one_line(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_one_record_by_hand(tmp_path: Path) -> None:
     prompt = t["prompts"].to_dicts()
     assert len(prompt) == 1 and prompt[0] | {"record_hash": None} == {
         "record_id": 0, "prompt_id": sha("¿Qué es Cairo?"), "source": "flan", "prompt": "¿Qué es Cairo?",
-        "n_completions": 2, "record_hash": None, "file": "one.jsonl", "line": 1,
+        "conversation": [{"role": "user", "content": "¿Qué es Cairo?"}], "n_completions": 2, "record_hash": None, "file": "one.jsonl", "line": 1,
     }
     assert len(prompt[0]["record_hash"]) == 16
 
@@ -58,19 +58,24 @@ def test_one_record_by_hand(tmp_path: Path) -> None:
     ratings = t["ratings"]
     assert ratings.height == 8 and ratings["prompt_id"].unique().to_list() == [sha("¿Qué es Cairo?")]
     assert ratings.filter(pl.col("completion_index") == 0).drop("record_id", "prompt_id").to_dicts() == [
-        {"completion_index": 0, "aspect": "helpfulness", "rating": 4, "rating_raw": "4",
+        {"completion_index": 0, "aspect": "helpfulness", "rating": 4, "scale_min": 1.0, "scale_max": 5.0,
+         "rating_raw": "4",
          "rationale": "Clear and relevant.", "rationale_for_rating": "Accurate and informative.",
          "types": ["1", "2"]},
-        {"completion_index": 0, "aspect": "honesty", "rating": 5, "rating_raw": "5",
+        {"completion_index": 0, "aspect": "honesty", "rating": 5, "scale_min": 1.0, "scale_max": 5.0,
+         "rating_raw": "5",
          "rationale": "Confident and correct.", "rationale_for_rating": None, "types": None},
-        {"completion_index": 0, "aspect": "instruction_following", "rating": 4, "rating_raw": "4",
+        {"completion_index": 0, "aspect": "instruction_following", "rating": 4, "scale_min": 1.0, "scale_max": 5.0,
+         "rating_raw": "4",
          "rationale": "Follows the instruction.", "rationale_for_rating": None, "types": None},
-        {"completion_index": 0, "aspect": "truthfulness", "rating": 5, "rating_raw": "5",
+        {"completion_index": 0, "aspect": "truthfulness", "rating": 5, "scale_min": 1.0, "scale_max": 5.0,
+         "rating_raw": "5",
          "rationale": "No hallucination.", "rationale_for_rating": "Free of hallucinations.", "types": []},
     ]
     na = ratings.filter((pl.col("completion_index") == 1) & (pl.col("aspect") == "honesty"))
     assert (na["rating"][0], na["rating_raw"][0]) == (None, "N/A")
     assert t["invalid"].is_empty()
+    assert t["ranks"].is_empty() and t["ranks"].columns == ["record_id", "prompt_id", "completion_index", "rank"]
 
 
 def test_both_annotation_shapes_give_the_same_rows(tmp_path: Path) -> None:

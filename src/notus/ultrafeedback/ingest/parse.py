@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 
 from notus.core.sqlfile import literal
+from notus.ultrafeedback.ingest.tables import SCALE
 
 ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")
 
@@ -289,7 +290,7 @@ FROM {_unnested(table)}
 
 
 def ratings_sql(table: str) -> str:
-    """Four rows per completion. The annotations are resolved to the struct shape once per completion
+    """Four rows per completion, each on the 1..5 scale (`tables.SCALE`). The annotations are resolved to the struct shape once per completion
     (only list-shaped records need it) and each rating's text is computed once, then read three times."""
     aspects = _aspects("c.annotations", "lc")
     resolved = ", ".join(f"'{a.name}': {a.resolved()}" for a in aspects)
@@ -301,8 +302,8 @@ def ratings_sql(table: str) -> str:
         for a in ASPECTS
     )
     return f"""
-SELECT record_id, prompt_id, CAST(r.completion_index AS INTEGER) AS completion_index, r.aspect, r.rating,
-       r.rating_raw, r.rationale, r.rationale_for_rating, r.types
+SELECT record_id, prompt_id, CAST(r.completion_index AS INTEGER) AS completion_index, r.aspect,
+       CAST(r.rating AS DOUBLE) AS rating, {SCALE[0]!r}::DOUBLE AS scale_min, {SCALE[1]!r}::DOUBLE AS scale_max, r.rating_raw, r.rationale, r.rationale_for_rating, r.types
 FROM (
     SELECT record_id, prompt_id, unnest([{rows}]) AS r
     FROM (
@@ -317,7 +318,8 @@ FROM (
 
 def prompts_sql(table: str) -> str:
     return f"""
-SELECT record_id, prompt_id, source, prompt, CAST(len(comps) AS INTEGER) AS n_completions, record_hash,
+SELECT record_id, prompt_id, source, prompt, [{{'role': 'user', 'content': prompt}}] AS conversation,
+       CAST(len(comps) AS INTEGER) AS n_completions, record_hash,
        f.file, line
 FROM {table} JOIN ingest_files AS f USING (file_idx)
 WHERE reason IS NULL

@@ -1,17 +1,22 @@
-"""The four tables `ultrafeedback.ingest` writes, with their exact Arrow schemas.
+"""The five tables `ultrafeedback.ingest` writes, with their exact Arrow schemas: the canonical shape
+(`notus.ingest.canonical`) plus UltraFeedback's own columns.
 
 Every record lands in `prompts` (one row) or `invalid` (one row); `responses` has one row per completion
-and `ratings` one per completion and aspect (long, so an aspect list is a param, not a schema change).
+and `ratings` one per completion and aspect (long, so an aspect list is a param, not a schema change), on
+UltraFeedback's 1..5 scale. `conversation` is the one user turn, `[{user, instruction}]`. UltraFeedback
+ranks nothing, so `ranks` is written empty (with its schema) for the curation SQL that reads it.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
+from notus.ingest.canonical import MESSAGE, SCHEMAS as CANONICAL
+
 SCHEMAS: dict[str, pa.Schema] = {
     "prompts": pa.schema([
         ("record_id", pa.int64()), ("prompt_id", pa.string()), ("source", pa.string()), ("prompt", pa.string()),
-        ("n_completions", pa.int32()), ("record_hash", pa.string()), ("file", pa.string()), ("line", pa.int64()),
+        ("conversation", pa.list_(MESSAGE)), ("n_completions", pa.int32()), ("record_hash", pa.string()), ("file", pa.string()), ("line", pa.int64()),
     ]),
     "responses": pa.schema([
         ("record_id", pa.int64()), ("prompt_id", pa.string()), ("completion_index", pa.int32()),
@@ -20,13 +25,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "ratings": pa.schema([
         ("record_id", pa.int64()), ("prompt_id", pa.string()), ("completion_index", pa.int32()),
-        ("aspect", pa.string()), ("rating", pa.int32()), ("rating_raw", pa.string()), ("rationale", pa.string()),
+        ("aspect", pa.string()), ("rating", pa.float64()), ("scale_min", pa.float64()),
+        ("scale_max", pa.float64()), ("rating_raw", pa.string()), ("rationale", pa.string()),
         ("rationale_for_rating", pa.string()), ("types", pa.list_(pa.string())),
     ]),
-    "invalid": pa.schema([
-        ("record_id", pa.int64()), ("prompt_id", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
-    ]),
+    "ranks": CANONICAL["ranks"],
+    "invalid": CANONICAL["invalid"],
 }
+SCALE = (1.0, 5.0)  # every UltraFeedback rating is an integer 1..5
 
 
 TABLES: dict[str, tuple[str, ...]] = {t: tuple(schema.names) for t, schema in SCHEMAS.items()}
