@@ -12,7 +12,11 @@
 --                 the chosen one are kept, as Zephyr did).
 --   worst         chosen as mean_rating; rejected = the lowest mean (ties at the bottom -> lowest index).
 --   all_pairs     every pair (i, j) with mean_i > mean_j: one row each.
--- Candidates: completions whose ranking value is not NULL (no usable rating, or no critique score, means
+--   rank          the dataset's own ranks (`ranks`, 1 = best: Nectar's, or a pairwise set's chosen 1 /
+--                 rejected 2); chosen = the best rank; rejected = drawn uniformly among completions with a
+--                 STRICTLY worse rank. None worse -> 'tie'. Ranked as the value -rank, so margins are in
+--                 rank places.
+-- Candidates: completions whose ranking value is not NULL (no usable rating, no score or no rank means
 -- the completion takes no part). Fewer than 2 candidates -> 'too_few_completions'.
 -- Top ties ($tie_breaker, rating strategies only): 'index' = lowest completion_index; 'overall_score' =
 --   highest fixed_overall_score first (NULL last), then lowest index. The overall_score strategy always
@@ -37,9 +41,11 @@ records AS (
 ),
 completion_keys AS (
     SELECT c.record_id, c.prompt_id, c.completion_index, c.fixed_overall_score AS score,
-           CASE WHEN cfg.strategy = 'overall_score' THEN c.fixed_overall_score ELSE c.mean_rating END AS key
+           CASE cfg.strategy WHEN 'overall_score' THEN c.fixed_overall_score WHEN 'rank' THEN -k.rank
+                ELSE c.mean_rating END AS key
     FROM completions c
     JOIN records r ON r.record_id = c.record_id
+    LEFT JOIN ranks k ON k.record_id = c.record_id AND k.completion_index = c.completion_index
     CROSS JOIN cfg
 ),
 ranked AS (
@@ -104,7 +110,10 @@ outcomes AS (
            CASE WHEN coalesce(c.n_candidates, 0) < 2 THEN
                     printf('%d of %d completion(s) have a %s', coalesce(c.n_candidates, 0),
                            coalesce(c.n_completions, 0),
-                           CASE WHEN cfg.strategy = 'overall_score' THEN 'critique score' ELSE 'rating' END)
+                           CASE cfg.strategy WHEN 'overall_score' THEN 'critique score' WHEN 'rank' THEN 'rank'
+                                ELSE 'rating' END)
+                WHEN pc.record_id IS NULL AND cfg.strategy = 'rank' THEN
+                    printf('all %d ranked completions share rank %.4g', c.n_candidates, -c.top_key)
                 WHEN pc.record_id IS NULL THEN
                     printf('all %d rated completions share the top mean %.4g', c.n_candidates, c.top_key)
                 ELSE printf('largest margin %.4g < min_margin %.4g', pc.best_margin, cfg.min_margin)

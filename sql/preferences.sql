@@ -1,8 +1,12 @@
 -- preferences (published): one row per chosen/rejected pair from `binarized`, in TRL's conversational
--- format: chosen and rejected are [{role: user, content: prompt}, {role: assistant, content: response}].
+-- format: chosen and rejected are the record's conversation (every turn before the answer, ending with
+-- the last user turn: [{role: user, content: prompt}] for single-turn data) followed by
+-- {role: assistant, content: response}. They share everything but their last message, so TRL's
+-- extract_prompt finds the whole history as the prompt. `prompt` is the last user turn's text.
 -- chosen_rating / rejected_rating: mean_rating of the two completions (see completions.sql).
--- chosen_score / rejected_score: the critique score the run ranked by, fixed_overall_score (equal to
---   overall_score unless repair=true).
+-- chosen_score / rejected_score: the score the run ranked by, fixed_overall_score (UltraFeedback: the
+--   critique score, equal to overall_score unless repair=true; other data: the dataset's own score).
+-- One file for every dataset: it reads only the canonical tables (prompts, responses) and `completions`.
 --
 -- SPLIT, by prompt, deterministic: the kept prompt_ids are ordered by sha256('split:<seed>:<prompt_id>')
 -- and the first k are 'test', the rest 'train' (every row of a prompt, duplicate prompts included, lands
@@ -38,8 +42,8 @@ splits AS (
     CROSS JOIN test_count
 )
 SELECT b.record_id, b.prompt_id, p.source, p.prompt,
-       [{'role': 'user', 'content': p.prompt}, {'role': 'assistant', 'content': rc.response}] AS chosen,
-       [{'role': 'user', 'content': p.prompt}, {'role': 'assistant', 'content': rr.response}] AS rejected,
+       list_concat(p.conversation, [{'role': 'assistant', 'content': rc.response}]) AS chosen,
+       list_concat(p.conversation, [{'role': 'assistant', 'content': rr.response}]) AS rejected,
        cc.mean_rating AS chosen_rating, cr.mean_rating AS rejected_rating,
        cc.fixed_overall_score AS chosen_score, cr.fixed_overall_score AS rejected_score,
        cc.model AS chosen_model, cr.model AS rejected_model,
