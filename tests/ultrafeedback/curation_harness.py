@@ -88,7 +88,8 @@ def write_tables(folder: Path, records: Sequence[Record], invalid: Sequence[tupl
             for aspect, rating in zip(ASPECTS, comp.ratings, strict=True):
                 rows["ratings"].append({
                     "record_id": rid, "prompt_id": pid, "completion_index": ci, "aspect": aspect,
-                    "rating": rating, "scale_min": 1.0, "scale_max": 5.0, "rating_raw": "N/A" if rating is None else str(rating),
+                    "rating": rating, "scale_min": 1.0, "scale_max": 5.0,
+                    "rating_raw": "N/A" if rating is None else str(rating),
                     "rationale": "because", "rationale_for_rating": None, "types": [],
                 })
     for rid, reason in invalid:

@@ -43,7 +43,8 @@ def test_one_record_by_hand(tmp_path: Path) -> None:
     prompt = t["prompts"].to_dicts()
     assert len(prompt) == 1 and prompt[0] | {"record_hash": None} == {
         "record_id": 0, "prompt_id": sha("¿Qué es Cairo?"), "source": "flan", "prompt": "¿Qué es Cairo?",
-        "conversation": [{"role": "user", "content": "¿Qué es Cairo?"}], "n_completions": 2, "record_hash": None, "file": "one.jsonl", "line": 1,
+        "conversation": [{"role": "user", "content": "¿Qué es Cairo?"}], "n_completions": 2, "record_hash": None,
+        "file": "one.jsonl", "line": 1,
     }
     assert len(prompt[0]["record_hash"]) == 16
 

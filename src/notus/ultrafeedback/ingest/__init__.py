@@ -1,4 +1,5 @@
-"""The `ultrafeedback.ingest` step: raw openbmb/UltraFeedback files -> prompts, responses, ratings, ranks (empty), invalid.
+"""The `ultrafeedback.ingest` step: raw openbmb/UltraFeedback files -> prompts, responses, ratings, ranks
+(empty), invalid.
 
 `step` runs it slab by slab, `parse` holds the SQL that parses and checks each record once, `tables` the
 exact schemas of what it writes.

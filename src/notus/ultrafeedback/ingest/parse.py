@@ -290,7 +290,8 @@ FROM {_unnested(table)}
 
 
 def ratings_sql(table: str) -> str:
-    """Four rows per completion, each on the 1..5 scale (`tables.SCALE`). The annotations are resolved to the struct shape once per completion
+    """Four rows per completion, each on the 1..5 scale (`tables.SCALE`). The annotations are resolved to
+    the struct shape once per completion
     (only list-shaped records need it) and each rating's text is computed once, then read three times."""
     aspects = _aspects("c.annotations", "lc")
     resolved = ", ".join(f"'{a.name}': {a.resolved()}" for a in aspects)
@@ -303,7 +304,8 @@ def ratings_sql(table: str) -> str:
     )
     return f"""
 SELECT record_id, prompt_id, CAST(r.completion_index AS INTEGER) AS completion_index, r.aspect,
-       CAST(r.rating AS DOUBLE) AS rating, {SCALE[0]!r}::DOUBLE AS scale_min, {SCALE[1]!r}::DOUBLE AS scale_max, r.rating_raw, r.rationale, r.rationale_for_rating, r.types
+       CAST(r.rating AS DOUBLE) AS rating, {SCALE[0]!r}::DOUBLE AS scale_min, {SCALE[1]!r}::DOUBLE AS scale_max,
+       r.rating_raw, r.rationale, r.rationale_for_rating, r.types
 FROM (
     SELECT record_id, prompt_id, unnest([{rows}]) AS r
     FROM (

@@ -5,7 +5,8 @@ WHY it is shaped this way: ingest reads every byte of the input, so it sets the 
 The files are cut into records in Python without copying (`ingest_formats`); each slab of ~256 MB of
 records is parsed and checked exactly once by DuckDB, on all cores, into an in-memory table
 (`ingest_sql.parse_sql`, then the full completion rules on the few odd records only); the four tables are
-then appended from that table, side by side (`ranks` gets no query and is written empty), to one open zstd Parquet writer each (`ingest_writers`).
+then appended from that table, side by side (`ranks` gets no query and is written empty), to one open zstd
+Parquet writer each (`ingest_writers`).
 Working slab by slab keeps memory flat whatever the input size: a DuckDB table holding the whole data
 set would spill to disk and slow down several-fold.
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from notus.ingest.canonical import MESSAGE, SCHEMAS as CANONICAL
+from notus.ingest.canonical import MESSAGE
+from notus.ingest.canonical import SCHEMAS as CANONICAL
 
 SCHEMAS: dict[str, pa.Schema] = {
     "prompts": pa.schema([
         ("record_id", pa.int64()), ("prompt_id", pa.string()), ("source", pa.string()), ("prompt", pa.string()),
-        ("conversation", pa.list_(MESSAGE)), ("n_completions", pa.int32()), ("record_hash", pa.string()), ("file", pa.string()), ("line", pa.int64()),
+        ("conversation", pa.list_(MESSAGE)), ("n_completions", pa.int32()), ("record_hash", pa.string()),
+        ("file", pa.string()), ("line", pa.int64()),
     ]),
     "responses": pa.schema([
         ("record_id", pa.int64()), ("prompt_id", pa.string()), ("completion_index", pa.int32()),
