@@ -142,3 +142,26 @@ def test_intra_word_punctuation_kept_or_dropped_in_the_copy() -> None:
         (0, "truthfulqa", "exact"), (0, "truthfulqa", "ngram"), (1, "truthfulqa", "exact"),
         (1, "truthfulqa", "ngram"), (2, "truthfulqa", "ngram"),
     }
+
+
+def test_every_user_turn_is_checked_and_a_record_keeps_its_best_hit(index: BenchmarkIndex) -> None:
+    """A benchmark question in an EARLIER user turn of a multi-turn conversation is found (the prompt
+    column holds only the last turn); assistant turns are not checked; hits of several turns of one
+    record collapse to one row per benchmark and method, the best one."""
+    def conv(*turns: tuple[str, str]) -> list[dict[str, str]]:
+        return [{"role": r, "content": c} for r, c in turns]
+
+    conversations = [
+        conv(("user", LONG), ("assistant", "Sure."), ("user", "Thanks, and one more thing?")),
+        conv(("user", "Hello there my friend"), ("assistant", LONG), ("user", "Please go on.")),
+        conv(("user", LONG), ("assistant", "ok"), ("user", LONG)),
+        conv(("user", "A question with nothing of the benchmark in it at all.")),
+    ]
+    frame = pl.LazyFrame({
+        "record_id": [0, 1, 2, 3], "prompt_id": ["a", "b", "c", "d"], "source": ["sharegpt"] * 4,
+        "prompt": [c[-1]["content"] for c in conversations], "conversation": conversations,
+    })
+    found = match_prompts(frame, index, 0.5)
+    assert hits(found) == {(0, "alpaca_eval", "exact"), (0, "alpaca_eval", "ngram"),
+                           (2, "alpaca_eval", "exact"), (2, "alpaca_eval", "ngram")}
+    assert found.height == 4  # record 2 matched in two turns: one row per benchmark and method

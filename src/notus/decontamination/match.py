@@ -1,6 +1,7 @@
 """Matching all prompts against the benchmark index at once: joins on hashes, never prompts × items.
 
-Three rules, each one row per (record, benchmark) at most:
+Every user turn of a record's conversation is matched (`user_turns`), and a record keeps at most one row
+per benchmark and rule. Three rules:
 - source: the record's `source` is `truthful_qa` (UltraFeedback's truthful_qa subset IS TruthfulQA).
 - exact: the normalised prompt equals a normalised item (a join on the normalised text).
 - ngram: the prompt's word n-grams are joined to the items' n-grams; an item's score is the share of its
@@ -34,19 +35,37 @@ CONTAMINATION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def match_prompts(prompts: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) -> pl.DataFrame:
-    """The contamination rows for `prompts` (record_id, prompt_id, source, prompt)."""
-    numbered = prompts.select("record_id", "prompt_id", "source", "prompt").with_columns(
-        row=pl.int_range(0, pl.len(), dtype=pl.Int64)
+def user_turns(prompts: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per user turn of every record's conversation (record_id, prompt_id, source, prompt = the
+    turn's text), in record then turn order. A benchmark question copied into the first turn of a
+    multi-turn dialogue is as much a leak as one in the last; MT-Bench's second turns are items too. A
+    frame without `conversation`, or a record whose conversation is NULL, gives its prompt."""
+    if "conversation" not in prompts.collect_schema().names():
+        return prompts.select("record_id", "prompt_id", "source", "prompt")
+    turns = (
+        prompts.select("record_id", "prompt_id", "source", "conversation")
+        .explode("conversation")
+        .filter(pl.col("conversation").struct.field("role") == "user")
+        .select("record_id", "prompt_id", "source", prompt=pl.col("conversation").struct.field("content"))
     )
+    bare = prompts.filter(pl.col("conversation").is_null()).select("record_id", "prompt_id", "source", "prompt")
+    return pl.concat([turns, bare]).sort("record_id", maintain_order=True)
+
+
+def match_prompts(prompts: pl.LazyFrame, index: BenchmarkIndex, ngram_threshold: float) -> pl.DataFrame:
+    """The contamination rows for `prompts` (record_id, prompt_id, source, prompt, conversation): every
+    user turn is matched, and a record keeps its best hit per benchmark and method (highest score, then
+    the earliest turn)."""
+    numbered = user_turns(prompts).with_columns(row=pl.int_range(0, pl.len(), dtype=pl.Int64))
     base = with_normalized(numbered, "prompt").drop("prompt").collect()
     keyed = base.select("row", "record_id", "prompt_id").lazy()
     hits = [by_source(base.lazy()), by_exact(base.lazy(), index), by_ngram(base.lazy(), index, ngram_threshold)]
     return (
         pl.concat([h.join(keyed, on="row") for h in hits])
+        .sort(["record_id", "benchmark", "method", "score", "row"], descending=[False, False, False, True, False])
+        .unique(["record_id", "benchmark", "method"], keep="first", maintain_order=True)
         .select(list(CONTAMINATION_SCHEMA))
         .cast(CONTAMINATION_SCHEMA)
-        .sort("record_id", "benchmark", "method")
         .collect()
     )
 

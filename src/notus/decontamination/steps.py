@@ -36,14 +36,14 @@ BENCHMARK_SETS_SCHEMA: dict[str, pl.DataType] = {
 
 @polars_step(
     "decontamination.match",
-    reads={"prompts": ["record_id", "prompt_id", "source", "prompt"]},
+    reads={"prompts": ["record_id", "prompt_id", "source", "prompt", "conversation"]},
     writes={"contamination": list(CONTAMINATION_SCHEMA), "benchmark_sets": list(BENCHMARK_SETS_SCHEMA)},
     params=("ngram_n", "ngram_threshold", "min_item_words"),
     sources=("benchmarks",),
 )
 def decontamination_match(ctx: StepContext, prompts: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
-    """Flag prompts that are, contain, or copy most of a benchmark item (TruthfulQA, AlpacaEval,
-    MT-Bench, Vicuna-bench): by source, by exact normalised text, and by word n-grams."""
+    """Flag records with a user turn that is, contains, or copies most of a benchmark item (TruthfulQA,
+    AlpacaEval, MT-Bench, Vicuna-bench): by source, by exact normalised text, and by word n-grams."""
     ngram_n, ngram_threshold, min_item_words = _params(ctx.params)
     source = ctx.sources["benchmarks"]
     raw_items, files = load_items(source.paths)
