@@ -15,7 +15,7 @@ SRC = REPO / "src"
 LAYERS: dict[str, tuple[str, ...]] = {
     "core": ("notus.core",),
     "plugin": ("notus.ingest", "notus.hub", "notus.verdicts", "notus.ultrafeedback", "notus.decontamination",
-               "notus.sample"),
+               "notus.sample", "notus.preference"),
     "capability": ("notus.report", "notus.publish", "notus.train"),
     "command": ("notus.cli", "notus.bench"),
 }

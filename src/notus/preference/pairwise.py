@@ -1,0 +1,190 @@
+"""Pairwise preference data: a prompt (or a prompt implicit in full transcripts) with a chosen and a
+rejected answer. One record = one input row = one pair; the answers become completions 0 (chosen, rank 1)
+and 1 (rejected, rank 2).
+
+The forms a record may take, told apart per record by the JSON kind of its values:
+- explicit prompt (`prompt_column` mapped), answers as strings: the real ultrafeedback_binarized rows in
+  ../shared/data, Argilla's distilabel-orca pairs (with `system_column`). conversation = [system?, user].
+- explicit prompt, answers as message lists ending with the assistant turn (HuggingFaceH4/
+  ultrafeedback_binarized, Argilla's cleaned UltraFeedback): the history is chosen[:-1] and must equal
+  rejected[:-1]; when it is not empty its last user turn must be the prompt (else `prompt_mismatch`).
+  An explicit prompt given as a message list is the conversation when the answers hold only the reply.
+- implicit prompt (`prompt_column: ""`), message lists (Skywork): the history chosen[:-1] is the prompt.
+- implicit prompt, strings: Anthropic HH transcripts, split on the LAST Assistant turn; chosen and
+  rejected must agree on every turn before it.
+
+Quarantined (reason -> when), first rule first: invalid:json / not_an_object; missing_chosen /
+missing_rejected / missing_prompt (field absent); chosen / rejected / prompt (not a string or a message
+list; a malformed message; chosen and rejected of different kinds); transcript (an HH string that does
+not parse, an answer that is not the last assistant turn, histories that differ, a conversation that
+does not end with a user turn); prompt_mismatch; missing_prompt (blank last user turn); missing_chosen /
+missing_rejected (a blank answer, or H4's "N/A" placeholder); identical_pair (chosen == rejected);
+score (a score present but not a finite number in [score_min, score_max]; absent -> NULL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from notus.core.errors import UsageError
+from notus.core.sqlfile import literal
+from notus.core.step import StepContext, polars_step
+from notus.preference import ingest, transcripts, values
+from notus.preference.columns import Column, columns, record_type, required
+from notus.preference.parsing import Rule, answer, finish, parsed_records, record_rules
+
+MAPPING = ("prompt_column", "system_column", "chosen_column", "rejected_column", "chosen_score_column",
+           "rejected_score_column", "chosen_model_column", "rejected_model_column", "source_column")
+PARAMS = ("max_record_bytes", *MAPPING, "score_min", "score_max")
+PLACEHOLDER = "N/A"  # H4's content for a side that had no completion
+
+
+@polars_step("preference.pairwise", writes=ingest.TABLES, params=PARAMS, sources=("input",))
+def pairwise(ctx: StepContext) -> dict[str, Any]:
+    """Pairwise records (prompt + chosen + rejected, strings, message lists or HH transcripts) -> the
+    canonical tables; bad records go to `invalid` with the reason and the file and line."""
+    return ingest.run(ctx, parse_sql(ctx.params), "pairwise preference records",
+                      scale=(float(ctx.params["score_min"]), float(ctx.params["score_max"])))
+
+
+def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
+    """The parse of one slab (see `notus.preference.parsing`) for this mapping."""
+    cols = columns(params, MAPPING)
+    chosen, rejected = required(cols, "chosen_column"), required(cols, "rejected_column")
+    prompt = cols["prompt_column"]
+    lo, hi = float(params["score_min"]), float(params["score_max"])
+    if lo > hi:
+        raise UsageError(f"params score_min/score_max: {lo} > {hi}")
+    rtype = record_type(cols.values())
+
+    def v(column: Column | None) -> str:
+        return column.sql() if column is not None else "NULL::JSON"
+
+    implicit = prompt is None
+    fields = [v(c) for c in cols.values() if c is not None]
+
+    def values_layer(table: str) -> str:
+        return f"""SELECT *, {v(prompt)} AS prompt_j, {v(cols['system_column'])} AS system_j,
+               {chosen.sql()} AS chosen_j, {rejected.sql()} AS rejected_j,
+               {values.number(v(cols['chosen_score_column']))} AS cs, {v(cols['chosen_score_column'])} AS cs_j,
+               {values.number(v(cols['rejected_score_column']))} AS rs, {v(cols['rejected_score_column'])} AS rs_j,
+               {values.label(v(cols['chosen_model_column']))} AS chosen_model,
+               {values.label(v(cols['rejected_model_column']))} AS rejected_model,
+               coalesce({values.label(v(cols['source_column']))}, file) AS source
+        FROM ({table})"""
+
+    def typed_layer(table: str) -> str:
+        side = []
+        for s in ("chosen", "rejected"):
+            turns = (f"CASE WHEN {s}_m IS NOT NULL THEN {s}_m "
+                     + (f"WHEN {s}_s IS NOT NULL THEN {transcripts.hh_turns(f'{s}_s')} " if implicit else "")
+                     + "END")
+            side.append(f"{turns} AS {s}_t")
+        return f"""SELECT *, {', '.join(side)} FROM (
+            SELECT *, {values.text('prompt_j')} AS prompt_s, {values.messages('prompt_j')} AS prompt_m,
+                   {values.text('system_j')} AS system_s,
+                   {values.text('chosen_j')} AS chosen_s, {values.messages('chosen_j')} AS chosen_m,
+                   {values.text('rejected_j')} AS rejected_s, {values.messages('rejected_j')} AS rejected_m
+            FROM ({table}))"""
+
+    def shaped_layer(table: str) -> str:
+        system = ("CASE WHEN trim(coalesce(system_s, ''), e' \\t\\r\\n') <> '' "
+                  "THEN [{'role': 'system', 'content': system_s}] ELSE [] END")
+        prompt_conv = (f"CASE WHEN prompt_m IS NOT NULL THEN prompt_m WHEN prompt_s IS NOT NULL THEN "
+                       f"list_concat({system}, [{{'role': 'user', 'content': prompt_s}}]) END")
+        return f"""SELECT *, CASE WHEN len(chosen_hist) > 0 THEN chosen_hist ELSE prompt_conv END AS conversation
+        FROM (SELECT *,
+                 CASE WHEN chosen_t IS NOT NULL THEN {transcripts.last('chosen_t')}.content ELSE chosen_s END
+                     AS chosen_answer,
+                 CASE WHEN rejected_t IS NOT NULL THEN {transcripts.last('rejected_t')}.content ELSE rejected_s END
+                     AS rejected_answer,
+                 {transcripts.init('chosen_t')} AS chosen_hist, {transcripts.init('rejected_t')} AS rejected_hist,
+                 {prompt_conv} AS prompt_conv
+              FROM ({table}))"""
+
+    def checks_layer(table: str) -> str:
+        """The costlier problem texts, computed once per record and read by the rules."""
+        found = [f"{values.messages_problem(s + '_m', _name(cols, s))} AS {s}_problem"
+                 for s in ("prompt", "chosen", "rejected") if s != "prompt" or prompt is not None]
+        if implicit:
+            found += [f"CASE WHEN {s}_s IS NOT NULL THEN {transcripts.hh_problem(s + '_s', s)} END AS {s}_hh_problem"
+                      for s in ("chosen", "rejected")]
+        found.append(f"{transcripts.conversation_problem('conversation')} AS conversation_problem")
+        return f"SELECT *, {', '.join(found)} FROM ({table})"
+
+    def parse(source_table: str) -> str:
+        layers = checks_layer(shaped_layer(typed_layer(values_layer(parsed_records(source_table, rtype)))))
+        answers = (f"[{answer('chosen_answer', 'chosen_model', 'cs', '1.0')}, "
+                   f"{answer('rejected_answer', 'rejected_model', 'rs', '2.0')}]")
+        return finish(layers, [*record_rules(fields), *_rules(cols, implicit, lo, hi)], "source", "conversation",
+                      answers)
+
+    return parse
+
+
+def _rules(cols: Mapping[str, Column | None], implicit: bool, lo: float, hi: float) -> list[Rule]:
+    prompt = cols["prompt_column"]
+    rules: list[Rule] = []
+    for s in ("chosen", "rejected"):
+        rules.append((f"{s}_j IS NULL", f"'invalid:missing_{s}'", literal(f"no '{_name(cols, s)}' (missing or null)")))
+    if prompt is not None:
+        name = prompt.describe()
+        rules += [
+            ("prompt_j IS NULL", "'invalid:missing_prompt'", literal(f"no '{name}' (missing or null)")),
+            ("prompt_s IS NULL AND prompt_m IS NULL", "'invalid:prompt'",
+             f"{literal(name)} || ' is a JSON ' || {values.kind('prompt_j')} || ', not a string or a message list'"),
+            ("prompt_m IS NOT NULL AND prompt_problem IS NOT NULL", "'invalid:prompt'", "prompt_problem"),
+        ]
+    for s in ("chosen", "rejected"):
+        name = _name(cols, s)
+        rules += [
+            (f"{s}_s IS NULL AND left({s}_j, 1) <> '['", f"'invalid:{s}'",
+             f"{literal(name)} || ' is a JSON ' || {values.kind(s + '_j')} || ', not a string or a message list'"),
+            (f"left({s}_j, 1) = '[' AND {s}_problem IS NOT NULL", f"'invalid:{s}'", f"{s}_problem"),
+        ]
+    rules.append(("(chosen_s IS NULL) <> (rejected_s IS NULL)", "'invalid:rejected'",
+                  "'chosen is a ' || " + values.kind("chosen_j") + " || ' while rejected is a ' || "
+                  + values.kind("rejected_j")))
+    if implicit:
+        for s in ("chosen", "rejected"):
+            rules.append((f"{s}_hh_problem IS NOT NULL", "'invalid:transcript'", f"{s}_hh_problem"))
+    for s in ("chosen", "rejected"):
+        rules.append((f"{s}_t IS NOT NULL AND {transcripts.last(s + '_t')}.role IS DISTINCT FROM 'assistant'",
+                      "'invalid:transcript'", f"'{s} does not end with an assistant turn'"))
+    first_diff = ("list_position(list_transform(list_zip(chosen_hist, rejected_hist), "
+                  "lambda x: x[1] IS DISTINCT FROM x[2]), true)")
+    rules += [
+        ("chosen_hist IS DISTINCT FROM rejected_hist", "'invalid:transcript'",
+         f"'chosen and rejected differ before their last assistant turn (turn ' || {first_diff} || ')'"),
+        ("conversation_problem IS NOT NULL", "'invalid:transcript'", "conversation_problem"),
+    ]
+    if prompt is not None:
+        rules.append((f"len(chosen_hist) > 0 AND trim({transcripts.last('chosen_hist')}.content, e' \\t\\r\\n') "
+                      f"<> trim({transcripts.last('prompt_conv')}.content, e' \\t\\r\\n')", "'invalid:prompt_mismatch'",
+                      f"{literal(prompt.describe())} || ' differs from the last user turn of chosen'"))
+    rules.append((f"trim({transcripts.last('conversation')}.content, e' \\t\\r\\n') = ''", "'invalid:missing_prompt'",
+                  "'the prompt (last user turn) is blank'"))
+    for s in ("chosen", "rejected"):
+        rules += [
+            (f"trim(coalesce({s}_answer, ''), e' \\t\\r\\n') = ''", f"'invalid:missing_{s}'",
+             f"'the {s} answer is blank'"),
+            (f"{s}_answer = {literal(PLACEHOLDER)}", f"'invalid:missing_{s}'",
+             f"'the {s} answer is the placeholder \"{PLACEHOLDER}\" (the source had no completion for it)'"),
+        ]
+    rules.append(("chosen_answer = rejected_answer", "'invalid:identical_pair'",
+                  "'chosen and rejected are the same answer'"))
+    for s, score in (("chosen", "cs"), ("rejected", "rs")):
+        column = cols[f"{s}_score_column"]
+        if column is not None:
+            in_scale = f"coalesce(isfinite({score}) AND {score} BETWEEN {lo!r} AND {hi!r}, false)"
+            rules.append((f"{score}_j IS NOT NULL AND NOT {in_scale}",
+                          "'invalid:score'",
+                          f"{literal(column.describe())} || ' ' || {values.shown(score + '_j')} "
+                          f"|| ' is not a number in [{lo:g}, {hi:g}]'"))
+    return rules
+
+
+def _name(cols: Mapping[str, Column | None], side: str) -> str:
+    column = cols[f"{side}_column"]
+    return column.describe() if column is not None else side
