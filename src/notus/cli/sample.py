@@ -1,7 +1,10 @@
-"""`notus sample`: write synthetic UltraFeedback-shaped data with planted defects and their ground truth.
+"""`notus sample`: write synthetic preference data with planted defects and their ground truth.
 
-The data is SYNTHETIC: made-up prompts and responses with the real release's shape, quirks and known
-defects, for running and testing the pipelines offline. Prints every path written; the last line is OUT.
+The data is SYNTHETIC: made-up prompts and responses with the real releases' shapes, quirks and known
+defects, for running and testing the pipelines offline. By default raw UltraFeedback records
+(OUT/ultrafeedback/); `--shape pairwise|rated|ranked` writes another shape in a published schema instead
+(`--schema`: pairwise hh-rlhf (default) or ultrafeedback-binarized, rated helpsteer2, ranked nectar) to
+OUT/<schema>/ with its truth in OUT/<schema>-truth.parquet. Prints every path written; the last line is OUT.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notus.core.errors import UsageError
 from notus.sample.generate import DEFAULT_CONTAMINATION_RATE, write_sample
+from notus.sample.shape_files import DEFAULT_SCHEMA, schema_for, write_shape
+from notus.sample.shapes import SCHEMAS
 from notus.sample.writers import FORMATS
 
 
@@ -29,6 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--contamination-rate", type=float, default=DEFAULT_CONTAMINATION_RATE, metavar="R",
                    help=f"share of prompts carrying a planted benchmark copy, and as many near-miss controls "
                         f"(default {DEFAULT_CONTAMINATION_RATE})")
+    p.add_argument("--shape", choices=("ultrafeedback", *DEFAULT_SCHEMA), default="ultrafeedback",
+                   help="what to write: raw UltraFeedback (default), or pairwise, rated or ranked records")
+    p.add_argument("--schema", choices=tuple(SCHEMAS), default=None,
+                   help="the published schema of a --shape sample (default: hh-rlhf, helpsteer2, nectar)")
     p.add_argument("--jobs", type=int, default=0, metavar="N",
                    help="worker processes (default 0: automatic, from 20,000 prompts and 4 CPUs, up to 8); the "
                         "output does not depend on it")
@@ -36,6 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.shape != "ultrafeedback" or args.schema is not None:
+        if args.shape == "ultrafeedback":
+            raise UsageError("--schema needs --shape pairwise, rated or ranked")
+        shape = write_shape(args.out, schema_for(args.shape, args.schema), args.prompts, args.seed, args.fmt)
+        for path in shape.paths:
+            print(path)
+        print(f"{shape.records} records, truth rows: " + (", ".join(f"{k} {n}" for k, n in shape.truth.items())
+                                                          or "none"))
+        print(args.out)
+        return 0
     result = write_sample(
         args.out,
         prompts=args.prompts,
