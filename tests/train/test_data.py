@@ -104,3 +104,21 @@ def test_a_version_without_the_needed_columns_is_refused(version_dir: Path, tmp_
     (copy / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(DataError, match="lacks column"):
         open_verified(str(copy))
+
+
+def test_multi_turn_history_stays_in_the_prompt(tmp_path: Path) -> None:
+    """A multi-turn pair (HH, HelpSteer2, Nectar): the prompt TRL gets is every turn before the answer, the
+    completions only the last assistant turn; a record's own system message replaces the configured one."""
+    rows = generated_rows(n_train=2, n_test=0)
+    history = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello! How can I help?"},
+               {"role": "user", "content": "Tell me about tides."}]
+    rows[0]["chosen"] = [*history, {"role": "assistant", "content": "The moon pulls the sea."}]
+    rows[0]["rejected"] = [*history, {"role": "assistant", "content": "No."}]
+    system = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Tides?"}]
+    rows[1]["chosen"] = [*system, {"role": "assistant", "content": "Moon."}]
+    rows[1]["rejected"] = [*system, {"role": "assistant", "content": "Sun."}]
+    trl = to_trl(load_split(Version.open(write_version(tmp_path / "v", rows)), "train"), system_message="")
+    assert trl[0]["prompt"] == [{"role": "system", "content": ""}, *history]
+    assert trl[0]["chosen"] == [{"role": "assistant", "content": "The moon pulls the sea."}]
+    assert trl[0]["rejected"] == [{"role": "assistant", "content": "No."}]
+    assert trl[1]["prompt"] == system

@@ -57,6 +57,7 @@ def write_report(version: str | Path, *, compare_with: str | Path | None = None,
         parts = [
             sections.header(v, db),
             sections.drops(db, target),
+            sections.conversations(db),
             sections.ratings(db, target),
             sections.margins(db, target),
             sections.ties(db, target),

@@ -32,6 +32,7 @@ OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
     "mismatches": {"evidence": "VARCHAR"},
     "contamination": {"evidence": "VARCHAR", "score": "DOUBLE"},
     "completions": {"model": "VARCHAR"},
+    "prompts": {"conversation": "STRUCT(role VARCHAR, content VARCHAR)[]"},
 }
 # Where a critique or a prompt text may be published, in order of preference: (table, text column).
 CRITIQUE_HOMES = (("mismatches", "critique"), ("completions", "critique"), ("responses", "critique"))

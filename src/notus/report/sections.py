@@ -30,6 +30,8 @@ DROP_REASONS = {
     "duplicate": "an exact duplicate record: the same prompt AND the same completions, ratings and critiques as "
                  "an earlier record, which is kept (a repeated prompt with other completions is not a duplicate)",
     "below_margin": "the best pair's rating margin is below the pipeline's min_margin",
+    "duplicate_prompt": "the prompt (the whole conversation) of an earlier record with other answers: one pair per "
+                        "prompt is kept (the earlier one)",
 }
 MISMATCH_REASONS = {
     "score_defect": "critique score at the top while the rating mean is low: the signature of the upstream "
@@ -100,15 +102,37 @@ def drops(db: ReportDB, out: Path) -> md.Section:
     return s
 
 
+def conversations(db: ReportDB) -> md.Section:
+    s = md.Section("Conversations")
+    r = db.run("turns")
+    if not r.ok or r.frame is None:
+        return s.add(missing(r, "conversation"))
+    if r.frame.is_empty():
+        return s.add("_This version publishes no conversations (it was built before they were published), so "
+                     "there are no turns to count._")
+    multi = r.frame.filter(pl.col("user_turns") > 1)["share"].sum()
+    s.add(f"**{multi:.1%}** of the records are multi-turn (more than one user turn before the answers). The "
+          "prompt is the whole conversation: every user turn is checked for benchmark contamination, and the "
+          "published `chosen` / `rejected` lists hold the history before their answer, so training keeps it.",
+          md.table(r.frame, headers={"user_turns": "user turns", "share": "share of records",
+                                     "mean_messages": "mean messages (all roles)"}))
+    return s
+
+
 def ratings(db: ReportDB, out: Path) -> md.Section:
     s = md.Section("Rating means per source")
     summary = db.run("rating_summary")
     hist = db.run("rating_histogram", bin_width=RATING_BIN)
     if not summary.ok or summary.frame is None or hist.frame is None:
         return s.add(missing(summary, "rating distribution"))
-    s.add("The rating mean is the Notus measure of a completion: the mean of its aspect ratings "
-          "(helpfulness, honesty, instruction following, truthfulness; 1–5 each), N/A ratings left out. "
-          "A completion with no usable rating has no mean (column `unrated`).")
+    if "truthfulness" in db.columns("completions"):
+        s.add("The rating mean is the Notus measure of a completion: the mean of its aspect ratings "
+              "(helpfulness, honesty, instruction following, truthfulness; 1–5 each), N/A ratings left out. "
+              "A completion with no usable rating has no mean (column `unrated`).")
+    else:
+        s.add("The rating mean of a completion is the weighted mean of its aspect ratings (the pipeline's "
+              "`aspects` and `weights`), on the dataset's own scale. A completion with no usable rating has "
+              "no mean (column `unrated`); data that only scores or ranks its answers has none at all.")
     if summary.frame.height:
         plots.rating_by_source(hist.frame, summary.frame, out / "rating_by_source.png", RATING_BIN)
         s.add(md.image("rating_by_source.png", "rating mean distribution per source"))

@@ -2,8 +2,10 @@
 
 The rows are read from the version's Parquet files with `datasets.load_dataset("parquet", ...)` (the same
 loader a Hub copy would go through) and turned into TRL's *explicit-prompt* conversational format:
-`prompt` = [optional system message, user turn], `chosen` / `rejected` = [assistant turn]. The curated
-`chosen` / `rejected` columns are whole conversations ([user, assistant]); TRL would also accept them as they
+`prompt` = [optional system message, every turn before the answer], `chosen` / `rejected` = [assistant turn].
+The curated `chosen` / `rejected` columns are whole conversations ([user, assistant], or the history of a
+multi-turn record followed by its answer; a record's own system message replaces the configured one); TRL
+would also accept them as they
 are (implicit prompt: it takes the common prefix of the two as the prompt), and both give the same token ids.
 The explicit form is used because it makes the prompt/completion boundary ours rather than inferred, lets
 the Notus empty system message go into the prompt in one place, and lets us check before training that
@@ -116,7 +118,9 @@ def _explicit(batch: dict[str, list[Any]], system_message: str | None) -> dict[s
         if not ok:
             bad.append(rid)
             continue
-        system = [{"role": "system", "content": system_message}] if system_message is not None else []
+        own_system = c[0]["role"] == "system"  # the data's own system message (Orca pairs) wins
+        system = [{"role": "system", "content": system_message}] if system_message is not None and not own_system \
+            else []
         prompts.append(system + [{"role": m["role"], "content": m["content"]} for m in c[:-1]])
         chosen.append([{"role": "assistant", "content": c[-1]["content"]}])
         rejected.append([{"role": "assistant", "content": r[-1]["content"]}])
