@@ -139,19 +139,19 @@ def apply(store: Store, plan: GcPlan, catalog_path: Path) -> None:
 
 
 def catalog_stale(store: Store, catalog_path: Path) -> bool:
-    """True if the catalog lists other versions than the store holds (say, a gc was killed before it
-    refreshed the catalog). No catalog is not stale: the next `notus run` writes one."""
+    """True if the catalog lists other versions (or paths) than the store holds: a gc was killed before it
+    refreshed the catalog, or the store was moved. No catalog is not stale: the next `notus run` writes one."""
     if not catalog_path.is_file():
         return False
     try:
         con = catalog.connect_readonly(catalog_path)
         try:
-            listed = set(con.sql("select pipeline, version_id, is_latest from version_log").fetchall())
+            listed = set(con.sql("select pipeline, version_id, is_latest, path from version_log").fetchall())
         finally:
             con.close()
     except Exception:  # duckdb.Error, or a file that is no catalog: rewrite it
         return True
-    return listed != {(v.pipeline, v.version_id, v.is_latest) for v in inventory.versions(store)}
+    return listed != {(v.pipeline, v.version_id, v.is_latest, str(v.path.resolve())) for v in inventory.versions(store)}
 
 
 def _bury(path: Path) -> Path:
