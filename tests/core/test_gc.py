@@ -124,20 +124,21 @@ def test_a_removed_version_frees_only_what_no_kept_path_links_to(
 def test_latest_pins_and_keep_version_are_kept_whatever_their_age(
     project: Path, store: dict[tuple[str, int], Path]
 ) -> None:
-    build(project, "tiny", 2)  # back to an old version: latest is not the newest
+    build(project, "tiny", 2)  # back to an old version: latest, though not the newest
     assert pins.add(store["tiny", 1].parent, store["tiny", 1].name, note="trained model-a")
     assert not pins.add(store["tiny", 1].parent, store["tiny", 1].name)  # idempotent
-    plan = collect(project, gc.Policy(keep=1, keep_versions=frozenset({store["tiny", 3].name})))
+    plan = collect(project, gc.Policy(keep=2, keep_versions=frozenset({store["tiny", 3].name})))
     reasons = {name(v.path): why for v, why in plan.kept}
     assert reasons == {name(store["tiny", 2]): "latest", name(store["tiny", 1]): "pinned",
-                       name(store["tiny", 3]): "--keep-version", name(store["tiny", 4]): "1 newest",
-                       name(store["tiny2", 5]): "latest"}
+                       name(store["tiny", 3]): "--keep-version", name(store["tiny", 4]): "2 most recent",
+                       name(store["tiny2", 5]): "latest", name(store["tiny2", 1]): "2 most recent"}
     assert version_dirs(project) == set(reasons)
     for p in store.values():
         if name(p) in reasons:
             Version.open(p).verify()
     assert pins.remove(store["tiny", 1].parent, store["tiny", 1].name)
-    collect(project, gc.Policy(keep=0))
+    # latest counts as the most recent version, so --keep 1 leaves one version per pipeline
+    collect(project, gc.Policy(keep=1))
     assert version_dirs(project) == {name(store["tiny", 2]), name(store["tiny2", 5])}
 
 

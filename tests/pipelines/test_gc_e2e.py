@@ -34,10 +34,12 @@ def test_gc_keep_1_after_several_seeds_leaves_the_latest_versions_working(tmp_pa
                      str(tmp_path / "sample" / "ultrafeedback"), "--build-dir", str(build_dir),
                      *(a for s in sets for a in ("--set", s)))
 
-    for seed in ("seed=1", "seed=2"):
+    latest = {"notus": run("notus").stdout.strip(), "zephyr": run("zephyr").stdout.strip()}  # as `make data`
+    for seed in ("seed=1", "seed=2"):  # then trying other seeds
         run("notus", seed)
     run("zephyr", "seed=1")
-    latest = {"notus": run("notus").stdout.strip(), "zephyr": run("zephyr").stdout.strip()}  # default seed 42
+    for pipeline in latest:  # and back to the defaults: latest again, though no longer the newest
+        assert run(pipeline).stdout.strip() == latest[pipeline]
 
     gc = notus("gc", "--keep", "1", "--build-dir", str(build_dir))
     summary = gc.stdout.splitlines()[-1]

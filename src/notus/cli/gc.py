@@ -1,9 +1,10 @@
 """`notus gc [PIPELINE...]`: remove old versions and unused step outputs, keeping what anything still needs.
 
-Keeps every pipeline's latest version, its --keep newest versions, pinned versions (`notus pin`) and those
-named with --keep-version; removes the other versions of the named pipelines (all when none is named), every
-step output no kept version of any pipeline was built from, and temporaries left by killed runs. It waits
-for running builds (NOTUS_LOCK_TIMEOUT=SECONDS to give up) and no build starts until it is done.
+Keeps every pipeline's latest version and its --keep most recent versions (latest counts as the most
+recent), pinned versions (`notus pin`) and those named with --keep-version; removes the other versions of the
+named pipelines (all when none is named), every step output no kept version of any pipeline was built from,
+and temporaries left by killed runs. It waits for running builds (NOTUS_LOCK_TIMEOUT=SECONDS to give up) and
+no build starts until it is done.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("pipelines", nargs="*", metavar="PIPELINE", help="only remove versions of these pipelines")
     p.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_DIR, help="store root (default data/build)")
     p.add_argument("--catalog", type=Path, help="DuckDB catalog file (default: BUILD_DIR/../notus.duckdb)")
-    p.add_argument("--keep", type=int, default=3, metavar="N", help="newest versions kept per pipeline (default 3)")
+    p.add_argument("--keep", type=int, default=3, metavar="N",
+                   help="most recent versions kept per pipeline, latest included (default 3)")
     p.add_argument("--older-than", type=float, metavar="DAYS", help="remove only versions older than this")
     p.add_argument("--keep-version", action="append", default=[], metavar="ID",
                    help="also keep this version (an id or a version folder); repeatable")

@@ -3,9 +3,10 @@
 `plan` reads the store and decides; `apply` removes. Both run under `locked`, which holds the store's gate
 exclusively (no build runs, none starts) and every pipeline's lock, so the plan is still true when applied.
 
-What stays: every pipeline's `latest`, its N newest versions, pinned versions, versions named with
---keep-version, versions younger than --older-than, every version of a pipeline not named on the command
-line, and every step folder any kept version of ANY pipeline was built from (pipelines share steps).
+What stays: every pipeline's `latest` and its N most recent versions (latest first, then by `created_at`),
+pinned versions, versions named with --keep-version, versions younger than --older-than, every version of a
+pipeline not named on the command line, and every step folder any kept version of ANY pipeline was built
+from (pipelines share steps).
 
 Crash safety: a version or step folder is first renamed to `.tmp-gc-<name>-<pid>` (atomic: it leaves the
 store at once, and a step folder is never seen half-deleted and reused), then deleted. A gc killed anywhere
@@ -79,7 +80,9 @@ def plan(store: Store, policy: Policy, now: dt.datetime) -> GcPlan:
     kept: list[tuple[StoredVersion, str]] = []
     doomed: list[StoredVersion] = []
     rank: dict[str, int] = {}
-    for v in stored:  # newest first within each pipeline
+    # Latest counts as the most recent: re-running an old version makes it latest without making it new
+    # (`make data` after trying a few seeds), and --keep N should then still mean N versions.
+    for v in sorted(stored, key=lambda v: not v.is_latest):  # stable: newest first otherwise
         rank[v.pipeline] = rank.get(v.pipeline, 0) + 1
         reason = _reason_to_keep(v, rank[v.pipeline], policy, now)
         if reason:
@@ -112,7 +115,7 @@ def _reason_to_keep(v: StoredVersion, rank: int, policy: Policy, now: dt.datetim
     if policy.pipelines and v.pipeline not in policy.pipelines:
         return "pipeline not selected"
     if rank <= policy.keep:
-        return f"{policy.keep} newest"
+        return f"{policy.keep} most recent"
     if policy.older_than_days is not None and now - v.created <= dt.timedelta(days=policy.older_than_days):
         return f"not older than {policy.older_than_days:g} days"
     return ""
