@@ -192,9 +192,8 @@ def test_gc_waits_for_a_running_build_and_a_build_waits_for_gc(
 ) -> None:
     monkeypatch.setenv("NOTUS_LOCK_TIMEOUT", "0.3")
     st = Store(project / "data" / "build")
-    with st.lock("tiny2"), pytest.raises(DataError, match="a build still holds the store"):  # noqa: SIM117
-        with gc.locked(st):
-            pass
+    with st.lock("tiny2"), pytest.raises(DataError, match="a build still holds the store"), gc.locked(st):
+        pass
     assert "gc waits for it to finish" in capsys.readouterr().err
     with gc.locked(st), pytest.raises(DataError, match="`notus gc` still holds the store"):
         build(project, "tiny", 2)
