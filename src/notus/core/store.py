@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from notus.core import gate
 from notus.core.errors import DataError
 from notus.core.version import MANIFEST
 
@@ -66,7 +67,9 @@ class Store:
         folder = self.pipeline_dir(pipeline)
         if not folder.is_dir():
             return []
-        found = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file()]
+        # a `.tmp-` folder (staging, or one gc is deleting) may hold a manifest but is no version
+        found = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+                 and (p / MANIFEST).is_file()]
         return sorted(found, key=lambda p: p.stat().st_mtime)
 
     def latest(self, pipeline: str) -> Path | None:
@@ -131,6 +134,12 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, pipeline: str, quiet: bool = False) -> Iterator[None]:
+        """Hold the store's gate (shared, so `notus gc` never runs under a build) and the pipeline's lock."""
+        with gate.hold(self.root, exclusive=False, quiet=quiet), self.pipeline_lock(pipeline, quiet):
+            yield
+
+    @contextlib.contextmanager
+    def pipeline_lock(self, pipeline: str, quiet: bool = False) -> Iterator[None]:
         """Hold the pipeline's lock; a second run waits for the first and says so."""
         folder = self.pipeline_dir(pipeline)
         folder.mkdir(parents=True, exist_ok=True)
