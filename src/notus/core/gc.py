@@ -27,7 +27,7 @@ from pathlib import Path
 from notus.core import catalog, gate, inventory
 from notus.core.errors import DataError, UsageError
 from notus.core.inventory import StoredVersion
-from notus.core.store import STEPS_DIR, TMP_PREFIX, Store, _fsync_dir
+from notus.core.store import STEPS_DIR, TMP_PREFIX, Store, fsync_dir
 
 
 @dataclass(frozen=True)
@@ -167,4 +167,4 @@ def _bury(path: Path) -> Path:
 def _sync_parents(paths: list[Path]) -> None:
     """Make the renames durable before deleting, so a power cut cannot bring back a half-deleted folder."""
     for parent in sorted({p.parent for p in paths}):
-        _fsync_dir(parent)
+        fsync_dir(parent)

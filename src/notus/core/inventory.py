@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from notus.core import pins
-from notus.core.store import STEPS_DIR, TMP_PREFIX, Store, _alive, _pid_of
+from notus.core.store import STEPS_DIR, TMP_PREFIX, Store, pid_of, process_alive
 from notus.core.version import MANIFEST
 
 
@@ -106,9 +106,9 @@ def freed_bytes(groups: Sequence[Iterable[Path]]) -> list[int]:
 
 
 def _owner_alive(name: str) -> bool:
-    pid = _pid_of(name)
+    pid = pid_of(name)
     try:
-        return pid is not None and _alive(pid)
+        return pid is not None and process_alive(pid)
     except OverflowError:  # a number too large to be a pid
         return False
 

@@ -99,7 +99,7 @@ class Store:
                 shutil.rmtree(tmp, ignore_errors=True)
                 return False
             raise
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return True
 
     def set_latest(self, pipeline: str, vid: str) -> None:
@@ -109,7 +109,7 @@ class Store:
             tmp.unlink()
         tmp.symlink_to(vid)
         os.replace(tmp, folder / "latest")
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
     def clean_stale(self, pipeline: str) -> list[Path]:
         """Remove temporary leftovers of runs that died. Call while holding the pipeline lock."""
@@ -123,8 +123,8 @@ class Store:
             for entry in folder.iterdir():
                 if not entry.name.startswith(TMP_PREFIX):
                     continue
-                pid = _pid_of(entry.name)
-                if owned or pid is None or not _alive(pid):
+                pid = pid_of(entry.name)
+                if owned or pid is None or not process_alive(pid):
                     if entry.is_dir() and not entry.is_symlink():
                         shutil.rmtree(entry, ignore_errors=True)
                     else:
@@ -187,12 +187,12 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _pid_of(name: str) -> int | None:
+def pid_of(name: str) -> int | None:
     tail = name.rsplit("-", 1)[-1]
     return int(tail) if tail.isdigit() else None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
@@ -212,10 +212,10 @@ def _fsync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
