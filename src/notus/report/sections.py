@@ -30,6 +30,7 @@ DROP_REASONS = {
     "duplicate": "an exact duplicate record: the same prompt AND the same completions, ratings and critiques as "
                  "an earlier record, which is kept (a repeated prompt with other completions is not a duplicate)",
     "below_margin": "the best pair's rating margin is below the pipeline's min_margin",
+    "reviewed": "a reviewer dropped it (drop_record verdict; the detail has their note and name)",
     "duplicate_prompt": "the prompt (the whole conversation) of an earlier record with other answers: one pair per "
                         "prompt is kept (the earlier one)",
 }
