@@ -13,6 +13,11 @@
 --   reviewers' set_score verdicts work on), review_needed is false.
 -- rank: the dataset's own rank (1 = best; pairwise data: chosen 1, rejected 2), NULL when unranked.
 -- aspect_ratings: every rating of the response, [{aspect, rating}] in aspect order.
+-- verdict: the reviewers' decision applied to this completion (`verdict_effects`), as for UltraFeedback:
+--   set_score             fixed_overall_score = the corrected score
+--   completion_ok         fixed_overall_score = overall_score
+--   completion_defective  kept here as described; binarization leaves it out
+--   NULL                  no verdict applies
 WITH wanted AS (
     SELECT aspect, CAST(weight AS DOUBLE) AS weight
     FROM (
@@ -39,14 +44,21 @@ listed AS (
     SELECT record_id, completion_index, list({'aspect': aspect, 'rating': rating} ORDER BY aspect) AS aspect_ratings
     FROM ratings
     GROUP BY record_id, completion_index
+),
+reviewed AS (
+    SELECT record_id, completion_index, action, score
+    FROM verdict_effects
+    WHERE action IN ('set_score', 'completion_ok', 'completion_defective')
 )
 SELECT c.record_id, c.prompt_id, p.source, CAST(c.completion_index AS INTEGER) AS completion_index, c.model,
        CAST(c.overall_score AS DOUBLE) AS overall_score,
        CASE WHEN coalesce(u.n_ratings, 0) > 0 THEN u.mean_rating END AS mean_rating,
        coalesce(u.n_ratings, 0) AS n_ratings, k.rank, l.aspect_ratings,
-       CAST(c.overall_score AS DOUBLE) AS fixed_overall_score, false AS review_needed
+       CASE WHEN v.action = 'set_score' THEN v.score ELSE CAST(c.overall_score AS DOUBLE) END AS fixed_overall_score,
+       false AS review_needed, v.action AS verdict
 FROM responses c
 JOIN prompts p ON p.record_id = c.record_id
+LEFT JOIN reviewed v ON v.record_id = c.record_id AND v.completion_index = c.completion_index
 LEFT JOIN used u ON u.record_id = c.record_id AND u.completion_index = c.completion_index
 LEFT JOIN ranks k ON k.record_id = c.record_id AND k.completion_index = c.completion_index
 LEFT JOIN listed l ON l.record_id = c.record_id AND l.completion_index = c.completion_index
