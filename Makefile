@@ -6,7 +6,10 @@ NOTUS    := .venv/bin/notus
 SAMPLE   := data/sample
 PROMPTS  ?= 3000
 SEED     ?= 42
-PIPELINES := $(wildcard pipelines/*.yaml)
+SHAPE_RECORDS ?= 1000
+# pairwise/rated/ranked.yaml are the templates your own data extends: they have no default input.
+TEMPLATES := pipelines/pairwise.yaml pipelines/rated.yaml pipelines/ranked.yaml
+PIPELINES := $(filter-out $(TEMPLATES),$(wildcard pipelines/*.yaml))
 export HF_HUB_OFFLINE ?= 1
 export HF_DATASETS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
@@ -29,7 +32,15 @@ $(SAMPLE)/.done: .venv/.installed
 	$(NOTUS) sample --prompts $(PROMPTS) --seed $(SEED) --out $(SAMPLE)
 	touch $@
 
-data: .venv/.installed $(SAMPLE)/.done
+# The other preference shapes, in the published schemas of hh-rlhf, ultrafeedback_binarized, HelpSteer2, Nectar.
+$(SAMPLE)/.shapes-done: .venv/.installed
+	$(NOTUS) sample --shape pairwise --prompts $(SHAPE_RECORDS) --seed $(SEED) --out $(SAMPLE)
+	$(NOTUS) sample --shape pairwise --schema ultrafeedback-binarized --prompts $(SHAPE_RECORDS) --seed $(SEED) --out $(SAMPLE)
+	$(NOTUS) sample --shape rated --prompts $(SHAPE_RECORDS) --seed $(SEED) --out $(SAMPLE)
+	$(NOTUS) sample --shape ranked --prompts $(SHAPE_RECORDS) --seed $(SEED) --out $(SAMPLE)
+	touch $@
+
+data: .venv/.installed $(SAMPLE)/.done $(SAMPLE)/.shapes-done
 	@for p in $(PIPELINES); do $(NOTUS) run $$p || exit $$?; done
 	@$(MAKE) --no-print-directory reports
 	$(NOTUS) versions
