@@ -57,6 +57,16 @@ class Column:
         """How a message names the field: 'chosen' or 'score_chosen|metadata.score_chosen'."""
         return "|".join(".".join(path) for path in self.paths)
 
+    def exists_sql(self, text: str = "text") -> str:
+        """Whether the record's JSON `text` has the field at all (any alternative): a probe that parses the
+        text again, for the rare records whose typed parse came out NULL."""
+        paths = ["$" + "".join(f'."{k}"' if not k.isidentifier() else f".{k}" for k in path) for path in self.paths]
+        return " OR ".join(f"json_exists({text}, {_sql_string(p)})" for p in paths)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
 
 def _quoted(key: str) -> str:
     return '"' + key.replace('"', '""') + '"'
@@ -74,10 +84,11 @@ def required(found: Mapping[str, Column | None], name: str) -> Column:
     return column
 
 
-def record_type(mapped: Iterable[Column | None], leaves: Mapping[str, Any] | None = None) -> str:
-    """The `json_transform` type that reads every mapped field as JSON text, nested as the paths are.
-    `leaves` overrides a top-level field's type. A field that is also an object holding another mapped
-    field (`meta` and `meta.score`) is refused: one parse cannot read it both ways."""
+def record_type(mapped: Iterable[Column | None], typed: Mapping[Column, Any] | None = None) -> str:
+    """The `json_transform` type that reads every mapped field as JSON text, nested as the paths are;
+    `typed` gives some fields a type of their own (a list of objects read in the same parse). A field that
+    is also an object holding another mapped field (`meta` and `meta.score`) is refused: one parse cannot
+    read it both ways."""
     tree: dict[str, Any] = {}
     for column in mapped:
         if column is None:
@@ -90,7 +101,6 @@ def record_type(mapped: Iterable[Column | None], leaves: Mapping[str, Any] | Non
                 if (last and isinstance(known, dict)) or (not last and known == "JSON"):
                     raise UsageError(f"param {column.param}: '{'.'.join(path)}' is both a field and an object "
                                      "holding another mapped field; map one of them")
-                node = node.setdefault(key, "JSON" if last else {})
-    for key, kind in (leaves or {}).items():
-        tree[key] = kind
+                leaf = (typed or {}).get(column, "JSON")
+                node = node.setdefault(key, leaf if last else {})
     return json.dumps(tree)

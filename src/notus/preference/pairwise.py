@@ -75,22 +75,23 @@ def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
         FROM ({table})"""
 
     def typed_layer(table: str) -> str:
-        side = []
+        """Each value read as a string and as messages; HH strings (implicit prompt) cut once at their tags,
+        then made turns."""
+        turns, splits = [], []
         for s in ("chosen", "rejected"):
-            turns = (f"CASE WHEN {s}_m IS NOT NULL THEN {s}_m "
-                     + (f"WHEN {s}_s IS NOT NULL THEN {transcripts.hh_turns(f'{s}_s')} " if implicit else "")
-                     + "END")
-            side.append(f"{turns} AS {s}_t")
-        return f"""SELECT *, {', '.join(side)} FROM (
+            hh = f"WHEN {s}_s IS NOT NULL THEN {transcripts.hh_turns(s + '_split')} " if implicit else ""
+            turns.append(f"CASE WHEN {s}_m IS NOT NULL THEN {s}_m {hh}END AS {s}_t")
+            splits.append(f"{transcripts.hh_split(s + '_s') if implicit else 'NULL'} AS {s}_split")
+        return f"""SELECT *, {', '.join(turns)} FROM (SELECT *, {', '.join(splits)} FROM (
             SELECT *, {values.text('prompt_j')} AS prompt_s, {values.messages('prompt_j')} AS prompt_m,
                    {values.text('system_j')} AS system_s,
                    {values.text('chosen_j')} AS chosen_s, {values.messages('chosen_j')} AS chosen_m,
                    {values.text('rejected_j')} AS rejected_s, {values.messages('rejected_j')} AS rejected_m
-            FROM ({table}))"""
+            FROM ({table})))"""
 
     def shaped_layer(table: str) -> str:
-        system = ("CASE WHEN trim(coalesce(system_s, ''), e' \\t\\r\\n') <> '' "
-                  "THEN [{'role': 'system', 'content': system_s}] ELSE [] END")
+        system = (f"CASE WHEN NOT {values.blank('system_s')} THEN [{{'role': 'system', 'content': system_s}}] "
+                  "ELSE [] END")
         prompt_conv = (f"CASE WHEN prompt_m IS NOT NULL THEN prompt_m WHEN prompt_s IS NOT NULL THEN "
                        f"list_concat({system}, [{{'role': 'user', 'content': prompt_s}}]) END")
         return f"""SELECT *, CASE WHEN len(chosen_hist) > 0 THEN chosen_hist ELSE prompt_conv END AS conversation
@@ -108,8 +109,8 @@ def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
         found = [f"{values.messages_problem(s + '_m', _name(cols, s))} AS {s}_problem"
                  for s in ("prompt", "chosen", "rejected") if s != "prompt" or prompt is not None]
         if implicit:
-            found += [f"CASE WHEN {s}_s IS NOT NULL THEN {transcripts.hh_problem(s + '_s', s)} END AS {s}_hh_problem"
-                      for s in ("chosen", "rejected")]
+            found += [f"CASE WHEN {s}_s IS NOT NULL THEN {transcripts.hh_problem(s + '_split', s)} END "
+                      f"AS {s}_hh_problem" for s in ("chosen", "rejected")]
         found.append(f"{transcripts.conversation_problem('conversation')} AS conversation_problem")
         return f"SELECT *, {', '.join(found)} FROM ({table})"
 
@@ -160,14 +161,16 @@ def _rules(cols: Mapping[str, Column | None], implicit: bool, lo: float, hi: flo
         ("conversation_problem IS NOT NULL", "'invalid:transcript'", "conversation_problem"),
     ]
     if prompt is not None:
-        rules.append((f"len(chosen_hist) > 0 AND trim({transcripts.last('chosen_hist')}.content, e' \\t\\r\\n') "
-                      f"<> trim({transcripts.last('prompt_conv')}.content, e' \\t\\r\\n')", "'invalid:prompt_mismatch'",
+        given, seen = f"{transcripts.last('prompt_conv')}.content", f"{transcripts.last('chosen_hist')}.content"
+        rules.append((f"len(chosen_hist) > 0 AND {seen} <> {given} "
+                      f"AND trim({seen}, {transcripts.WHITESPACE}) <> trim({given}, {transcripts.WHITESPACE})",
+                      "'invalid:prompt_mismatch'",
                       f"{literal(prompt.describe())} || ' differs from the last user turn of chosen'"))
-    rules.append((f"trim({transcripts.last('conversation')}.content, e' \\t\\r\\n') = ''", "'invalid:missing_prompt'",
+    rules.append((values.blank(f"{transcripts.last('conversation')}.content"), "'invalid:missing_prompt'",
                   "'the prompt (last user turn) is blank'"))
     for s in ("chosen", "rejected"):
         rules += [
-            (f"trim(coalesce({s}_answer, ''), e' \\t\\r\\n') = ''", f"'invalid:missing_{s}'",
+            (values.blank(f"{s}_answer"), f"'invalid:missing_{s}'",
              f"'the {s} answer is blank'"),
             (f"{s}_answer = {literal(PLACEHOLDER)}", f"'invalid:missing_{s}'",
              f"'the {s} answer is the placeholder \"{PLACEHOLDER}\" (the source had no completion for it)'"),

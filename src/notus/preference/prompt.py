@@ -9,8 +9,8 @@ A message list is read as messages whatever the format. A trailing empty assista
 end with the `\\n\\nAssistant: ` tag the answers fill in) is the answer's slot and is removed. The
 conversation must then end with a non-blank user turn.
 
-The three `*_columns` functions are the SELECT lists of three successive layers; `rules` reads their
-columns (prompt_j, prompt_s, prompt_m, prompt_turns, prompt_problem, conversation, conversation_problem).
+The `*_columns` functions are the SELECT lists of successive layers (so that each piece is computed once);
+`rules` reads their columns (prompt_j, prompt_s, prompt_m, prompt_problem, conversation, conversation_problem).
 """
 
 from __future__ import annotations
@@ -22,34 +22,39 @@ from notus.preference.parsing import Rule
 FORMATS = ("text", "extra_id", "hh")
 
 
-def _string_turns(s: str, fmt: str) -> str:
-    if fmt == "hh":
-        return transcripts.hh_turns(s)
-    if fmt == "extra_id":
-        return transcripts.extra_id_turns(s)
-    return f"[{{'role': 'user', 'content': {s}}}]"
-
-
 def read_columns(prompt_json: str) -> str:
     """Layer 1: the value as a string and as messages."""
     return (f"{prompt_json} AS prompt_j, {values.text(prompt_json)} AS prompt_s, "
             f"{values.messages(prompt_json)} AS prompt_m")
 
 
+def split_columns(fmt: str) -> str:
+    """Layer 2: a string prompt cut once at its turn tags (NULL for `text`)."""
+    if fmt == "hh":
+        return f"{transcripts.hh_split('prompt_s')} AS prompt_split"
+    if fmt == "extra_id":
+        return f"{transcripts.extra_id_split('prompt_s')} AS prompt_split"
+    return "NULL AS prompt_split"
+
+
 def turn_columns(fmt: str) -> str:
-    """Layer 2: the turns, before the answer's slot is removed."""
-    return (f"CASE WHEN prompt_m IS NOT NULL THEN prompt_m "
-            f"WHEN prompt_s IS NOT NULL THEN {_string_turns('prompt_s', fmt)} "
-            "END AS prompt_turns")
+    """Layer 3: the turns, before the answer's slot is removed."""
+    if fmt == "hh":
+        turns = transcripts.hh_turns("prompt_split")
+    elif fmt == "extra_id":
+        turns = transcripts.extra_id_turns("prompt_s", "prompt_split")
+    else:
+        turns = "[{'role': 'user', 'content': prompt_s}]"
+    return f"CASE WHEN prompt_m IS NOT NULL THEN prompt_m WHEN prompt_s IS NOT NULL THEN {turns} END AS prompt_turns"
 
 
 def conversation_columns(fmt: str, name: str) -> str:
-    """Layer 3: the conversation, and what is wrong with the value or its turns."""
+    """Layer 4: the conversation, and what is wrong with the value or its turns."""
     t = "prompt_turns"
     slot = (f"len({t}) > 0 AND {transcripts.last(t)}.role = 'assistant' "
-            f"AND trim({transcripts.last(t)}.content, {transcripts.WHITESPACE}) = ''")
+            f"AND {values.blank(transcripts.last(t) + '.content')}")
     if fmt == "hh":
-        text_problem = transcripts.hh_problem("prompt_s", name)
+        text_problem = transcripts.hh_problem("prompt_split", name)
     elif fmt == "extra_id":
         text_problem = transcripts.extra_id_problem("prompt_s", t)
     else:
@@ -61,7 +66,7 @@ def conversation_columns(fmt: str, name: str) -> str:
 
 
 def problem_columns() -> str:
-    """Layer 4: what is wrong with the conversation."""
+    """Layer 5: what is wrong with the conversation."""
     return f"{transcripts.conversation_problem('conversation')} AS conversation_problem"
 
 
@@ -75,6 +80,6 @@ def rules(name: str) -> list[Rule]:
         ("left(prompt_j, 1) = '[' AND prompt_problem IS NOT NULL", "'invalid:prompt'", "prompt_problem"),
         ("prompt_problem IS NOT NULL", "'invalid:transcript'", "prompt_problem"),
         ("conversation_problem IS NOT NULL", "'invalid:transcript'", "conversation_problem"),
-        (f"trim({last}.content, {transcripts.WHITESPACE}) = ''", "'invalid:missing_prompt'",
+        (values.blank(f"{last}.content"), "'invalid:missing_prompt'",
          "'the prompt (last user turn) is blank'"),
     ]

@@ -16,7 +16,6 @@ An empty answer list is valid: binarization drops it as too_few_completions.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,43 +48,44 @@ def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
             raise UsageError(f"param {key}: expected the name of a key of each answer, got {value!r}")
         fields[key] = value.strip()
     fmt = str(params["prompt_format"])
-    rtype = record_type(cols.values())
-    element = json.dumps([{fields[key]: "JSON" for key in FIELDS}])
+    # The answers are read in the record's one parse, each field as JSON text (so a kind can be told).
+    rtype = record_type(cols.values(), {answers_col: [{fields[key]: "JSON" for key in FIELDS}]})
     source = cols["source_column"]
-    a = {k: f'a."{v}"' for k, v in fields.items()}
-    items = (f"list_transform(try(json_transform(answers_j, {literal(element)})), lambda a: {{"
-             f"'response': {values.text(a['answer_field'])}, 'model': {values.label(a['model_field'])}, "
-             f"'rank_j': {a['rank_field']}, 'rank': {values.number(a['rank_field'])}}})")
+    a = {k: '"' + v.replace('"', '""') + '"' for k, v in fields.items()}
+    items = (f"list_transform(answers_j, lambda a: {{"
+             f"'response': {values.text('a.' + a['answer_field'])}, 'model': {values.label('a.' + a['model_field'])}, "
+             f"'rank_j': a.{a['rank_field']}, 'rank': {values.number('a.' + a['rank_field'])}}})")
     p_name, ans_name = prompt_col.describe(), answers_col.describe()
 
     def parse(source_table: str) -> str:
         layer = parsed_records(source_table, rtype)
         layer = f"""SELECT *, {prompt.read_columns(prompt_col.sql())}, {answers_col.sql()} AS answers_j,
                coalesce({values.label(source.sql()) if source else 'NULL'}, file) AS source FROM ({layer})"""
+        layer = f"SELECT *, {prompt.split_columns(fmt)} FROM ({layer})"
         layer = f"SELECT *, {prompt.turn_columns(fmt)}, {items} AS items FROM ({layer})"
-        bad_answer = ("list_position(list_transform(items, "
-                      "lambda a: trim(coalesce(a.response, ''), e' \\t\\r\\n') = ''), true)")
-        bad_rank = "list_position(list_transform(items, lambda a: NOT coalesce(isfinite(a.rank), false)), true)"
+        bad_answer = f"list_position(list_transform(items, lambda a: {values.blank('a.response')}), true)"
+        bad_rank = "list_position(list_transform(ranks, lambda r: NOT coalesce(isfinite(r), false)), true)"
+        layer = f"SELECT *, list_transform(items, lambda a: a.rank) AS ranks FROM ({layer})"
         layer = f"""SELECT *, {prompt.conversation_columns(fmt, p_name)}, {bad_answer} AS bad_answer,
-               {bad_rank} AS bad_rank, list_sort(list_transform(items, lambda a: a.rank)) AS sorted_ranks
+               {bad_rank} AS bad_rank, list_sort(ranks) AS sorted_ranks
                FROM ({layer})"""
         in_place = ("list_bool_and(list_transform(sorted_ranks, "
                     "lambda r, i: r = i OR (i > 1 AND r = sorted_ranks[i - 1])))")
         layer = f"SELECT *, {prompt.problem_columns()}, coalesce({in_place}, true) AS ranks_ok FROM ({layer})"
         answers = f"list_transform(items, lambda a: {answer('a.response', 'a.model', rank='a.rank')})"
         rules = [*record_rules([prompt_col.sql(), answers_col.sql()]), *prompt.rules(p_name),
-                 *_answer_rules(ans_name, fields)]
+                 *_answer_rules(ans_name, answers_col.exists_sql(), fields)]
         return finish(layer, rules, "source", "conversation", answers)
 
     return parse
 
 
-def _answer_rules(name: str, fields: Mapping[str, str]) -> list[Rule]:
+def _answer_rules(name: str, exists: str, fields: Mapping[str, str]) -> list[Rule]:
     shown_ranks = "array_to_string(list_transform(sorted_ranks, lambda r: printf('%g', r)), ', ')"
     return [
-        ("answers_j IS NULL", "'invalid:missing_answers'", literal(f"no '{name}' (missing or null)")),
-        ("items IS NULL", "'invalid:answers'",
-         f"{literal(name)} || ' is a JSON ' || {values.kind('answers_j')} || ', not a list of answers'"),
+        (f"answers_j IS NULL AND NOT ({exists})", "'invalid:missing_answers'",
+         literal(f"no '{name}' (missing)")),
+        ("answers_j IS NULL", "'invalid:answers'", literal(f"'{name}' is not a list of answers (objects)")),
         ("bad_answer > 0", "'invalid:answer'",
          f"'answer ' || bad_answer || ': no {fields['answer_field']} string, or a blank one'"),
         ("bad_rank > 0", "'invalid:ranks'",

@@ -109,6 +109,7 @@ def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
                {values.label(model.sql()) if model else 'NULL'} AS model,
                coalesce({values.label(source.sql()) if source else 'NULL'}, file) AS source,
                {raw_ratings} AS raw_ratings FROM ({layer})"""
+        layer = f"SELECT *, {prompt.split_columns(fmt)} FROM ({layer})"
         layer = f"SELECT *, {prompt.turn_columns(fmt)}, {bad} AS bad_rating FROM ({layer})"
         layer = f"SELECT *, {prompt.conversation_columns(fmt, p_name)} FROM ({layer})"
         layer = f"SELECT *, {prompt.problem_columns()} FROM ({layer})"
@@ -128,7 +129,7 @@ def _row_rules(name: str, lo: float, hi: float) -> list[Rule]:
         ("response_j IS NULL", "'invalid:missing_response'", literal(f"no '{name}' (missing or null)")),
         ("response_s IS NULL", "'invalid:response'",
          f"{literal(name)} || ' is a JSON ' || {values.kind('response_j')} || ', not a string'"),
-        ("trim(response_s, e' \\t\\r\\n') = ''", "'invalid:missing_response'", f"'{name} is blank'"),
+        (values.blank("response_s"), "'invalid:missing_response'", f"'{name} is blank'"),
         ("bad_rating > 0 AND raw_ratings[bad_rating].j IS NULL", "'invalid:rating'",
          "'no ''' || raw_ratings[bad_rating].aspect || ''' (missing or null)'"),
         ("bad_rating > 0", "'invalid:rating'",
