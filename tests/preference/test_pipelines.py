@@ -212,3 +212,26 @@ def test_h4_recurated_on_the_real_rows(tmp_path: Path) -> None:
     assert set(table(v, "prompts")["prompt_id"].to_list()) <= {hashlib.sha256(p.encode()).hexdigest() for p in real}
     assert table(v, "benchmark_sets").height == 4
     assert table(v, "preferences")["split"].value_counts().sort("split").rows() == [("test", 200), ("train", 993)]
+
+
+def test_the_readme_worked_example(tmp_path: Path) -> None:
+    """README, "Curating another dataset": your own columns, declared in a YAML that extends a template."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("### A worked example"):readme.index("### The shape samples")]
+    record = json.loads(section.split("```json\n")[1].split("```")[0])
+    spec = section.split("```yaml\n")[1].split("```")[0]
+    project = tmp_path / "project"
+    (project / "pipelines").mkdir(parents=True)
+    (project / "sql").symlink_to(REPO / "sql")
+    for template in ("pairwise.yaml",):
+        (project / "pipelines" / template).symlink_to(REPO / "pipelines" / template)
+    (project / "pipelines" / "my-prefs.yaml").write_text(spec)
+    rows = [record, {**record, "question": "Is a potato a fruit?", "scores": {"good": 6, "bad": 1}},
+            {**record, "question": "Is rhubarb a fruit?", "bad": record["good"]}]
+    (project / "data" / "my-prefs").mkdir(parents=True)
+    (project / "data" / "my-prefs" / "part-0.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    v = Version.open(run_pipeline(project / "pipelines" / "my-prefs.yaml", build_dir=tmp_path / "build"))
+    prefs, dropped = table(v, "preferences"), table(v, "dropped")
+    assert prefs.select("prompt", "chosen_score", "rejected_score", "source").rows() == [
+        ("Is a tomato a fruit?", 5.0, 2.0, "forum")]
+    assert dict(dropped.select("record_id", "reason").iter_rows()) == {1: "invalid:score", 2: "invalid:identical_pair"}
