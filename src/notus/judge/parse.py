@@ -22,8 +22,9 @@ _PRE = r"[\s*_`\[(]*"  # before a number: no '-', so "-3" stays negative
 _NUMBER = r"(?P<value>[-+]?\d+(?:[.,]\d+)?)(?:\s*(?:/|out\s+of)\s*(?P<den>\d+(?:\.0+)?))?"
 _LABEL = r"(?:(?:the|my|final)\s+)*(?:overall[\s_-]*)?(?:rating|score)"
 _SEPARATOR = r"(?:[:=：]|\s-|\sis\b|\s)"
-_RATING = re.compile(rf"(?im)^{_DECOR}{_LABEL}{_DECOR}{_SEPARATOR}{_PRE}{_NUMBER}")
-_BARE = re.compile(rf"^{_PRE}{_NUMBER}[\s*_`\])]*\.?$")
+_POST = r"[*_`\])]*"  # closing markdown after a number
+_RATING = re.compile(rf"(?im)^{_DECOR}{_LABEL}{_DECOR}{_SEPARATOR}{_PRE}{_NUMBER}{_POST}")
+_BARE = re.compile(rf"^{_PRE}{_NUMBER}{_POST}\.?\s*$")
 _RATIONALE = re.compile(rf"(?ims)^{_DECOR}(?:rationale|explanation|reason(?:ing)?){_DECOR}[:=：]\s*(?P<text>.*)")
 
 
