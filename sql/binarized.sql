@@ -24,20 +24,32 @@
 --       int(first 15 hex digits of sha256('<seed>:<prompt_id>')) mod n
 --   is taken. sha256 (not DuckDB's hash()) keeps the draw identical across DuckDB versions; keying on
 --   prompt_id, not record_id, keeps it identical when the input is reordered.
+-- REVIEWERS' VERDICTS (`verdict_effects`): a completion marked completion_defective takes no part (its
+--   ranking value is NULL); a record with a set_pair verdict gets exactly that pair, whatever the strategy.
 -- The params' allowed values (strategy, tie_breaker, min_margin >= 0) are declared in the pipeline spec
 -- and checked before any data is read.
 WITH cfg AS (
     SELECT $strategy AS strategy, $tie_breaker AS tie_breaker, CAST($min_margin AS DOUBLE) AS min_margin,
            CAST($seed AS VARCHAR) AS seed
 ),
-records AS (
+kept AS (
     SELECT p.record_id, p.prompt_id
     FROM prompts p
     WHERE NOT EXISTS (SELECT 1 FROM excluded e WHERE e.record_id = p.record_id)
 ),
+set_pairs AS (
+    SELECT DISTINCT v.record_id, v.prompt_id, v.chosen_index, v.rejected_index
+    FROM verdict_effects v
+    JOIN kept k ON k.record_id = v.record_id
+    WHERE v.action = 'set_pair'
+),
+records AS (
+    SELECT k.* FROM kept k WHERE NOT EXISTS (SELECT 1 FROM set_pairs s WHERE s.record_id = k.record_id)
+),
 completion_keys AS (
     SELECT c.record_id, c.prompt_id, c.completion_index, c.fixed_overall_score AS score,
-           CASE WHEN cfg.strategy = 'overall_score' THEN c.fixed_overall_score ELSE c.mean_rating END AS key
+           CASE WHEN c.verdict = 'completion_defective' THEN NULL
+                WHEN cfg.strategy = 'overall_score' THEN c.fixed_overall_score ELSE c.mean_rating END AS key
     FROM completions c
     JOIN records r ON r.record_id = c.record_id
     CROSS JOIN cfg
@@ -120,6 +132,9 @@ FROM (
     SELECT record_id, prompt_id, chosen_index, rejected_index, CAST(NULL AS VARCHAR) AS reason,
            CAST(NULL AS VARCHAR) AS detail
     FROM picked
+    UNION ALL
+    SELECT record_id, prompt_id, chosen_index, rejected_index, NULL, NULL
+    FROM set_pairs
     UNION ALL
     SELECT record_id, prompt_id, NULL, NULL, reason, detail
     FROM outcomes

@@ -13,6 +13,11 @@
 --   because upstream re-asked GPT-4 there. Every other score is kept. With $repair false the column is a
 --   copy of overall_score and review_needed is false, so downstream SQL can always rank by
 --   fixed_overall_score (the `overall_score` binarization does).
+-- verdict: the reviewers' decision applied to this completion (`verdict_effects`, from the verdicts source):
+--   set_score             fixed_overall_score = the corrected score; review_needed = false
+--   completion_ok         fixed_overall_score = overall_score (a flag on it was a false alarm); review_needed = false
+--   completion_defective  kept here as described; binarization leaves it out
+--   NULL                  no verdict applies
 -- Covers every record in `prompts` (duplicates included): it describes the data, not one binarization.
 WITH chosen_aspects AS (
     SELECT aspect, CAST(weight AS DOUBLE) AS weight
@@ -50,14 +55,25 @@ joined AS (
     JOIN prompts p ON p.record_id = c.record_id
     LEFT JOIN used u ON u.record_id = c.record_id AND u.completion_index = c.completion_index
     LEFT JOIN wide w ON w.record_id = c.record_id AND w.completion_index = c.completion_index
+),
+reviewed AS (
+    SELECT record_id, completion_index, action, score
+    FROM verdict_effects
+    WHERE action IN ('set_score', 'completion_ok', 'completion_defective')
 )
-SELECT record_id, prompt_id, source, CAST(completion_index AS INTEGER) AS completion_index, model,
-       overall_score, mean_rating, n_ratings, helpfulness, honesty, instruction_following, truthfulness,
-       CASE WHEN NOT $repair OR overall_score IS DISTINCT FROM 10 THEN overall_score
-            WHEN mean_rating <= 2 THEN 1.0
-            WHEN mean_rating > 4 THEN 10.0
+SELECT j.record_id, j.prompt_id, j.source, CAST(j.completion_index AS INTEGER) AS completion_index, j.model,
+       j.overall_score, j.mean_rating, j.n_ratings, j.helpfulness, j.honesty, j.instruction_following,
+       j.truthfulness,
+       CASE WHEN r.action = 'set_score' THEN r.score
+            WHEN r.action = 'completion_ok' THEN j.overall_score
+            WHEN NOT $repair OR j.overall_score IS DISTINCT FROM 10 THEN j.overall_score
+            WHEN j.mean_rating <= 2 THEN 1.0
+            WHEN j.mean_rating > 4 THEN 10.0
        END AS fixed_overall_score,
-       $repair AND coalesce(overall_score = 10, false) AND NOT coalesce(mean_rating <= 2 OR mean_rating > 4, false)
-           AS review_needed
-FROM joined
-ORDER BY record_id, completion_index
+       $repair AND coalesce(j.overall_score = 10, false)
+           AND NOT coalesce(j.mean_rating <= 2 OR j.mean_rating > 4, false)
+           AND coalesce(r.action NOT IN ('set_score', 'completion_ok'), true) AS review_needed,
+       r.action AS verdict
+FROM joined j
+LEFT JOIN reviewed r ON r.record_id = j.record_id AND r.completion_index = j.completion_index
+ORDER BY j.record_id, j.completion_index

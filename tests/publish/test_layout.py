@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
-from notus.core.errors import DataError
+from notus.core.errors import DataError, UsageError
 from notus.core.version import Version
 from notus.publish.layout import standard_type, write_tables
 
@@ -111,3 +111,16 @@ def test_manifest_row_count_must_match_the_files(version_dir: Path, tmp_path: Pa
     (version_dir / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(DataError, match="manifest says 61"):
         write_tables(Version.open(version_dir), tmp_path / "out")
+
+
+def test_the_input_text_is_left_out_unless_asked_for(tmp_path: Path) -> None:
+    text_schema = {"record_id": pl.Int64, "prompt": pl.String}
+    v = Version.open(write_version(tmp_path / "v", extra={
+        "prompts": ([{"record_id": 0, "prompt": "hi"}], text_schema),
+        "responses": ([{"record_id": 0, "prompt": "hello"}], text_schema),
+    }))
+    assert {t.table for t in write_tables(v, tmp_path / "a")} == {"preferences", "dropped"}
+    chosen = write_tables(v, tmp_path / "b", tables=["preferences", "prompts"])
+    assert [t.table for t in chosen] == ["preferences", "prompts"]
+    with pytest.raises(UsageError, match="no table 'ratings'"):
+        write_tables(v, tmp_path / "c", tables=["ratings"])

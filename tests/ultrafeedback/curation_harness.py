@@ -15,6 +15,7 @@ import polars as pl
 from notus.core.runner import run_pipeline
 from notus.core.step import StepContext, polars_step
 from notus.core.version import Version
+from notus.verdicts.format import Verdict, append
 from tests.support.paths import REPO
 
 ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")
@@ -78,7 +79,7 @@ def write_tables(folder: Path, records: Sequence[Record], invalid: Sequence[tupl
         for ci, comp in enumerate(rec.completions):
             rows["responses"].append({
                 "record_id": rid, "prompt_id": pid, "completion_index": ci, "model": f"{comp.model}-{ci}",
-                "principle": "helpfulness", "response": f"response {ci} to {rec.prompt}",
+                "principle": "helpfulness", "response": response_text(ci, rec.prompt),
                 "critique": comp.critique, "overall_score": comp.score, "fine_grained_score": None,
             })
             for aspect, rating in zip(ASPECTS, comp.ratings, strict=True):
@@ -114,10 +115,11 @@ def run_curation(
     sets: Mapping[str, Any] | None = None,
     name: str = "hand",
     overrides: Mapping[str, str] | None = None,
+    verdicts: Sequence[Verdict] = (),
 ) -> Version:
     """Run pipelines/<pipeline>.yaml with its ingest step replaced by the hand-made tables. `overrides`
     maps a step name to the text of a SQL file that replaces that step (the way a derived pipeline
-    overrides one step by name)."""
+    overrides one step by name); `verdicts` are written to this run's own verdicts folder."""
     project = tmp_path / "project"
     sql = project / "sql"
     if not project.exists():
@@ -136,9 +138,19 @@ def run_curation(
         "sources:\n  tables: {default: tables}\n" + steps
     )
     tables = write_tables(tmp_path / f"tables-{name}", records, invalid)
+    folder = tmp_path / f"verdicts-{name}"
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob("*.jsonl"):
+        stale.unlink()
+    append(folder / "verdicts.jsonl", verdicts)
     out = run_pipeline(spec, build_dir=tmp_path / "build", sets=dict(sets or {}),
-                       sources={"tables": str(tables), "input": str(tables)})
+                       sources={"tables": str(tables), "input": str(tables), "verdicts": str(folder)})
     return Version.open(out)
+
+
+def response_text(completion_index: int, prompt: str) -> str:
+    """The response text write_tables gives a completion (what a verdict's response_sha256 hashes)."""
+    return f"response {completion_index} to {prompt}"
 
 
 def table(version: Version, name: str) -> pl.DataFrame:

@@ -36,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"give up on a request that makes no progress for this long (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--tables", metavar="A,B", default=None,
+                   help="the tables to upload (default: every table but prompts and responses, the input text)")
     p.add_argument("--max-shard-mb", type=float, default=DEFAULT_MAX_SHARD_BYTES / MIB, metavar="MB",
                    help="target size of one Parquet shard (default %(default)g)")
     p.set_defaults(func=main)
@@ -47,10 +49,11 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-shard-mb must be positive, got {args.max_shard_mb:g}")
     version = Version.open(args.version)
     shard_bytes = max(1, int(args.max_shard_mb * MIB))
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     if args.dry_run is not None:
         version.verify()
         target = Path(args.dry_run) if args.dry_run else DRY_RUN_ROOT / version.version_id
-        folder = build_folder(version, target, repo_id, shard_bytes)
+        folder = build_folder(version, target, repo_id, shard_bytes, tables)
         size = sum((folder.root / f).stat().st_size for f in folder.files)
         print(f"notus: dry run: {len(folder.files)} files ({size:,} bytes) for {repo_id}@{version.version_id} "
               f"written to {folder.root}")
@@ -60,7 +63,8 @@ def main(args: argparse.Namespace) -> int:
     endpoint = (args.endpoint or default_endpoint()).rstrip("/")
     token = resolve_token()
     with hub_session(endpoint, token, repo_id, args.timeout) as api:
-        result = publish_version(api, version, repo_id, private=args.private, max_shard_bytes=shard_bytes)
+        result = publish_version(api, version, repo_id, private=args.private, max_shard_bytes=shard_bytes,
+                                 tables=tables)
     where = f"{endpoint}/datasets/{repo_id}"
     if result.committed:
         print(f"notus: published {version.pipeline} version {result.tag} to {where} "

@@ -211,7 +211,7 @@ def card_body(version: Version, layouts: Sequence[TableLayout], repo_id: str) ->
 
 def _empty_tables(version: Version, layouts: Sequence[TableLayout]) -> list[str]:
     published = {t.table for t in layouts}
-    return [name for name in version.tables if name not in published]
+    return [name for name in version.tables if name not in published and version.rows(name) == 0]
 
 
 def spec_yaml(version: Version) -> str:

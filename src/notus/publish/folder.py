@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,16 +32,18 @@ class HubFolder:
 
 
 def build_folder(
-    version: Version, target: Path, repo_id: str, max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES
+    version: Version, target: Path, repo_id: str, max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES,
+    tables: Sequence[str] | None = None,
 ) -> HubFolder:
-    """Write the Hub folder for `version` at `target` (which must be absent, empty, or an earlier one)."""
+    """Write the Hub folder for `version` at `target` (which must be absent, empty, or an earlier one);
+    `tables`: which of its tables (default: all but the input text, see layout.default_tables)."""
     target = target.expanduser().absolute()
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        tables = write_tables(version, staging, max_shard_bytes)
-        (staging / CARD).write_text(render_card(version, tables, repo_id), encoding="utf-8")
+        layouts = write_tables(version, staging, max_shard_bytes, tables)
+        (staging / CARD).write_text(render_card(version, layouts, repo_id), encoding="utf-8")
         shutil.copyfile(version.path / MANIFEST, staging / MANIFEST)
         (staging / SPEC).write_text(spec_yaml(version), encoding="utf-8")
         if target.exists():
@@ -50,7 +53,7 @@ def build_folder(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = tuple(sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()))
-    return HubFolder(target, tuple(tables), files)
+    return HubFolder(target, tuple(layouts), files)
 
 
 def _check_target(target: Path) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from notus.core.errors import DataError
+from notus.core.errors import DataError, UsageError
 from notus.core.version import Version
 
 DATA_DIR = "data"
@@ -69,8 +69,21 @@ class TableLayout:
         return f"{DATA_DIR}/{self.table}/{split}-*"
 
 
-def write_tables(version: Version, root: Path, max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES) -> list[TableLayout]:
-    """Write every non-empty table of `version` under `root/data/` and say what was written.
+# The version's copy of its input text: already public as the source dataset, and as big as the rest
+# together, so it is published only when asked for (`notus publish --tables ...`).
+SOURCE_TEXT_TABLES = ("prompts", "responses")
+
+
+def default_tables(version: Version) -> list[str]:
+    """The tables `notus publish` uploads unless told otherwise: all but the input text."""
+    return [name for name in version.tables if name not in SOURCE_TEXT_TABLES]
+
+
+def write_tables(
+    version: Version, root: Path, max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES, tables: Sequence[str] | None = None
+) -> list[TableLayout]:
+    """Write every non-empty table of `version` (of `tables`, default `default_tables`) under `root/data/`
+    and say what was written.
 
     An empty table gets no config: datasets cannot load a split without rows ("corresponds to no data"),
     and a config that fails to load is worse than one the card lists as empty. An empty `preferences`
@@ -80,7 +93,11 @@ def write_tables(version: Version, root: Path, max_shard_bytes: int = DEFAULT_MA
         raise DataError(f"max shard size must be positive, got {max_shard_bytes}")
     if PRIMARY_TABLE in version.tables and version.rows(PRIMARY_TABLE) == 0:
         raise DataError(f"{version.path}: table '{PRIMARY_TABLE}' has no rows; nothing worth publishing")
-    layouts = [_write_table(version, name, root, max_shard_bytes) for name in version.tables if version.rows(name)]
+    chosen = default_tables(version) if tables is None else list(tables)
+    unknown = [name for name in chosen if name not in version.tables]
+    if unknown:
+        raise UsageError(f"{version.path}: no table '{unknown[0]}' (tables: {', '.join(version.tables)})")
+    layouts = [_write_table(version, name, root, max_shard_bytes) for name in chosen if version.rows(name)]
     if not layouts:
         raise DataError(f"{version.path}: every table is empty; nothing to publish")
     return layouts

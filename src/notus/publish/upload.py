@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ def publish_version(
     *,
     private: bool = False,
     max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES,
+    tables: Sequence[str] | None = None,
 ) -> PublishResult:
     """Publish `version` to the dataset repo `repo_id` through `api` (see the module docstring)."""
     check_repo_id(repo_id)
@@ -98,7 +100,7 @@ def publish_version(
                 f"{repo_id} already has files under {DATA_DIR}/ that notus did not publish (no manifest.json); "
                 "refusing to mix or delete them: publish to a new repo"
             )
-        folder = build_folder(version, Path(tmp) / "hub", repo_id, max_shard_bytes)
+        folder = build_folder(version, Path(tmp) / "hub", repo_id, max_shard_bytes, tables)
         ops: list[CommitOperationAdd | CommitOperationDelete] = [
             CommitOperationAdd(path_in_repo=rel, path_or_fileobj=folder.root / rel) for rel in folder.files
         ]

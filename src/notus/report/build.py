@@ -11,7 +11,7 @@ from pathlib import Path
 
 from notus.core.errors import UsageError
 from notus.core.version import Version
-from notus.report import compare, sections
+from notus.report import compare, sections, verdicts
 from notus.report import markdown as md
 from notus.report.queries import ReportDB
 
@@ -62,6 +62,7 @@ def write_report(version: str | Path, *, compare_with: str | Path | None = None,
             sections.ties(db, target),
             *sections.mismatches(db, target, examples, v.params),
             *sections.contamination(db, target, examples),
+            verdicts.section(db),
         ]
         if other is not None:
             parts += compare.sections(db, target)

@@ -30,6 +30,7 @@ DROP_REASONS = {
     "duplicate": "an exact duplicate record: the same prompt AND the same completions, ratings and critiques as "
                  "an earlier record, which is kept (a repeated prompt with other completions is not a duplicate)",
     "below_margin": "the best pair's rating margin is below the pipeline's min_margin",
+    "reviewed": "a reviewer dropped it (drop_record verdict; the detail has their note and name)",
 }
 MISMATCH_REASONS = {
     "score_defect": "critique score at the top while the rating mean is low: the signature of the upstream "
