@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 from notus.core.sources import file_sha256
+from notus.verdicts.apply import VERDICTS_SCHEMA
 
 SOURCES = ("evol_instruct", "false_qa", "flan", "sharegpt", "truthful_qa", "ultrachat")
 ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")
@@ -201,7 +202,8 @@ def cleaned_version(build_root: Path, completions: pl.DataFrame) -> Path:
                          "origin": ["synthetic", "synthetic", "synthetic"]})
     return write_version(build_root, "notus-cleaned", {
         "preferences": prefs, "completions": completions, "mismatches": make_mismatches(completions),
-        "dropped": dropped, "contamination": contamination, "benchmark_sets": sets},
+        "dropped": dropped, "contamination": contamination, "benchmark_sets": sets,
+        "verdicts": pl.DataFrame(schema=VERDICTS_SCHEMA)},
         {"seed": 42, "test_size": 0.1, "ngram_n": 13})
 
 
