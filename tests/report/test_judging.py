@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from notus.report.build import write_report
 from tests.ultrafeedback.curation_harness import run_curation
@@ -57,3 +58,35 @@ def test_a_version_without_a_verdicts_table(version_factory: Callable[..., Path]
                                             zephyr_tables: dict[str, pl.DataFrame], tmp_path: Path) -> None:
     text = write_report(version_factory("zephyr", zephyr_tables), out=tmp_path / "r").read_text()
     assert "publishes no `verdicts` (or `completions`) table, so there are no judge ratings" in text
+
+
+def test_judge_queries_match_polars(cleaned_version: Path) -> None:
+    from notus.core.version import Version
+    from notus.report.queries import ReportDB
+
+    version = Version.open(cleaned_version)
+    verdicts, completions = version.scan("verdicts").collect(), version.scan("completions").collect()
+    judge = verdicts.filter(pl.col("author") == "judge:gpt-test").join(
+        completions.select("prompt_id", "completion_index", "overall_score", "mean_rating"),
+        on=["prompt_id", "completion_index"])
+    rated = judge.filter(pl.col("action") == "set_score")
+    human = verdicts.filter(pl.col("author") == "human:anna")
+    db = ReportDB.open(version)
+    try:
+        summary = db.run("judge_summary").frame
+        pairs = db.run("judge_vs_human").frame
+        hist = db.run("judge_score_histogram").frame
+    finally:
+        db.close()
+    assert summary is not None and pairs is not None and hist is not None
+    row = summary.row(0, named=True)
+    assert (row["model"], row["completions"], row["rated"]) == ("gpt-test", judge.height, rated.height)
+    assert row["failed"] == judge.height - rated.height > 0
+    assert row["mean_judge_rating"] == pytest.approx(rated["score"].mean())
+    assert row["mean_critique_score"] == pytest.approx(rated["overall_score"].mean())
+    assert row["low_share"] == pytest.approx((rated["score"] <= 3).mean())
+    assert pairs.height == human.height > 0
+    expected = human.join(rated, on=["prompt_id", "completion_index"]).select(
+        pl.col("score_right").alias("judge_score"), pl.col("score").alias("human_score")).sort(pl.all())
+    assert pairs.select("judge_score", "human_score").sort(pl.all()).equals(expected)
+    assert hist["judge"].sum() == hist["critique"].sum() == rated.height
