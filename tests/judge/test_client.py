@@ -157,3 +157,15 @@ def test_an_endpoint_that_is_not_an_http_url_is_a_usage_error(endpoint: str) -> 
 def test_the_key_is_not_in_the_settings_repr() -> None:
     assert "sk-hidden" not in repr(ClientSettings("http://127.0.0.1:1/v1", api_key="sk-hidden"))
 
+
+
+def test_a_key_over_plain_http_to_another_machine_is_warned_about() -> None:
+    from notus.judge.messages import plain_http_warning
+
+    assert plain_http_warning(ClientSettings("http://10.1.2.3:8000/v1", api_key="k")) == (
+        "notus: warning: the API key is sent unencrypted (plain http) to 10.1.2.3")
+    for quiet in (ClientSettings("http://127.0.0.1:8000/v1", api_key="k"),
+                  ClientSettings("http://localhost:8000/v1", api_key="k"),
+                  ClientSettings("https://api.openai.com/v1", api_key="k"),
+                  ClientSettings("http://10.1.2.3:8000/v1")):
+        assert plain_http_warning(quiet) is None

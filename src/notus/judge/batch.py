@@ -17,7 +17,7 @@ from pathlib import Path
 
 from notus.core.errors import DataError, UsageError
 from notus.judge.cache import Answer
-from notus.judge.client import TRANSIENT
+from notus.judge.client import transient
 from notus.judge.items import JudgeRequest
 
 BATCH_URL = "/v1/chat/completions"
@@ -90,7 +90,7 @@ def _read_line(line: str, results: BatchResults) -> str | None:
     key, response, error = data["custom_id"], data.get("response"), data.get("error")
     if isinstance(response, dict) and isinstance(response.get("status_code"), int):
         status, body = response["status_code"], response.get("body")
-        if status in TRANSIENT or status >= 500:
+        if transient(status):
             results.failed.append((key, f"HTTP {status}"))
         else:
             results.answers.append(Answer(key, status, body if isinstance(body, str) else json.dumps(body),

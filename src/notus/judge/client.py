@@ -103,7 +103,7 @@ class ChatClient:
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
         for attempt in range(1, self.settings.max_attempts + 1):
             reply = await self._attempt(payload)
-            if reply.status is not None and reply.status not in TRANSIENT:
+            if reply.status is not None and not transient(reply.status):
                 if reply.status in FATAL:
                     raise JudgeAbort(f"HTTP {reply.status} from {self._url}: {FATAL[reply.status]}: "
                                      f"{self.scrub(reply.body)[:200]}")
@@ -134,6 +134,11 @@ class ChatClient:
         except httpx2.TransportError as exc:  # the connection dropped mid-answer, a malformed response
             return Reply(None, f"connection failed ({type(exc).__name__}: {exc})")
         return Reply(response.status_code, response.text, dict(response.headers))
+
+
+def transient(status: int) -> bool:
+    """Worth asking again: rate limits, timeouts, conflicts and every server error."""
+    return status in TRANSIENT or status >= 500
 
 
 def retry_after(headers: dict[str, str]) -> float | None:

@@ -25,8 +25,8 @@ from notus.verdicts.format import Verdict, read
 CHARS_PER_TOKEN = 4
 TOKENS_PER_MESSAGE = 4
 TOKENS_PER_REPLY = 3
-ESTIMATOR = f"characters / {CHARS_PER_TOKEN} + {TOKENS_PER_MESSAGE} per message + {TOKENS_PER_REPLY} (no tokenizer " \
-            "is available offline)"
+ESTIMATOR = f"an estimate: characters / {CHARS_PER_TOKEN} + {TOKENS_PER_MESSAGE} per message + {TOKENS_PER_REPLY}; " \
+            "no tokenizer is available offline"
 
 
 def prompt_tokens(messages: Iterable[dict[str, str]]) -> int:
