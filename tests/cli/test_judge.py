@@ -77,6 +77,7 @@ def test_requests_without_an_answer_exit_1_saying_to_run_again(
     (["--endpoint", "localhost:8000", "--api-key-env", "NOTUS_TEST_UNSET_KEY"], "NOTUS_TEST_UNSET_KEY: the variable"),
     (["--endpoint", "localhost:8000"], "expected an http(s) URL"),
     (["--dry-run", "--batch-file", "x.jsonl"], "not allowed with argument"),
+    (["--dry-run", "--model", ":bad"], "--model ':bad': expected a model name"),
 ])
 def test_mistakes_exit_2_with_one_line(judge_version: Path, tmp_path: Path, extra: list[str], message: str,
                                        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

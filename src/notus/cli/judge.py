@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -81,6 +82,9 @@ def main(args: argparse.Namespace) -> int:
     from notus.judge.offline import batch_file, import_batch
     from notus.judge.run import Job, judge
 
+    if not re.match(r"^[^\s:][^\n]{0,199}$", args.model):
+        raise UsageError(f"--model {args.model!r}: expected a model name (no leading space or colon, one line, "
+                         "at most 200 characters)")
     for name in ("concurrency", "max_tokens"):
         if getattr(args, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be >= 1")
@@ -91,7 +95,9 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--endpoint is required to send requests (or use --dry-run, --batch-file, --import-batch)")
     settings = ClientSettings(args.endpoint, api_key(args.api_key_env), args.connect_timeout, args.timeout,
                               args.max_attempts, max_wait=args.max_wait).check() if live else None
-    job = Job(Version.open(args.version), args.queue, args.model, prompts.load(args.template),
+    version = Version.open(args.version)
+    version.verify()  # the verdicts name this version: its files must be the ones its manifest describes
+    job = Job(version, args.queue, args.model, prompts.load(args.template),
               Sampling(args.temperature, args.max_tokens, args.seed, args.structured), args.verdicts_dir,
               args.cache_dir)
     if args.dry_run:
