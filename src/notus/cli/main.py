@@ -7,8 +7,10 @@ traceback; an unexpected exception is a notus bug and prints one line (NOTUS_DEB
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
+import select
 import sys
 import traceback
 
@@ -16,7 +18,8 @@ from notus import __version__
 from notus.core.errors import NotusError
 
 # Each name is a module notus.cli.<name> with `register(subparsers)`; order is the --help order.
-COMMANDS = ("run", "versions", "show", "query", "plugins", "sample", "report", "publish", "train", "judge")
+COMMANDS = ("run", "versions", "show", "query", "plugins", "sample", "report", "publish", "train", "gc", "pin",
+            "judge")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +56,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, not at exit, so a reader that went away is handled below
+        return code
+    except OSError as exc:
+        if not (_is_broken_pipe(exc) and _stdout_gone()):
+            return _internal_error(exc)
+        # `notus versions | head`: the reader has all it wanted. Point stdout at /dev/null so the
+        # interpreter's own flush at exit does not fail a second time, and end quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except NotusError as exc:
         print(f"notus: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -61,13 +73,32 @@ def main(argv: list[str] | None = None) -> int:
         print("notus: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        if os.environ.get("NOTUS_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"notus: internal error: {type(exc).__name__}: {exc} (a notus bug; NOTUS_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
-        )
-        return 1
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("NOTUS_DEBUG"):
+        traceback.print_exception(exc)
+    print(
+        f"notus: internal error: {type(exc).__name__}: {exc} (a notus bug; NOTUS_DEBUG=1 shows the traceback)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _is_broken_pipe(exc: OSError) -> bool:
+    # Polars' write_csv raises a plain OSError("Broken pipe (os error 32)") without an errno
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE or f"(os error {errno.EPIPE})" in str(exc)
+
+
+def _stdout_gone() -> bool:
+    """True if stdout's reader has closed it (a pipe whose read end is gone polls as an error)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 if __name__ == "__main__":

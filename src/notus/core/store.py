@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from notus.core import gate
 from notus.core.errors import DataError
 from notus.core.version import MANIFEST
 
@@ -66,7 +67,9 @@ class Store:
         folder = self.pipeline_dir(pipeline)
         if not folder.is_dir():
             return []
-        found = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file()]
+        # a `.tmp-` folder (staging, or one gc is deleting) may hold a manifest but is no version
+        found = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+                 and (p / MANIFEST).is_file()]
         return sorted(found, key=lambda p: p.stat().st_mtime)
 
     def latest(self, pipeline: str) -> Path | None:
@@ -96,7 +99,7 @@ class Store:
                 shutil.rmtree(tmp, ignore_errors=True)
                 return False
             raise
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return True
 
     def set_latest(self, pipeline: str, vid: str) -> None:
@@ -106,7 +109,7 @@ class Store:
             tmp.unlink()
         tmp.symlink_to(vid)
         os.replace(tmp, folder / "latest")
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
     def clean_stale(self, pipeline: str) -> list[Path]:
         """Remove temporary leftovers of runs that died. Call while holding the pipeline lock."""
@@ -120,8 +123,8 @@ class Store:
             for entry in folder.iterdir():
                 if not entry.name.startswith(TMP_PREFIX):
                     continue
-                pid = _pid_of(entry.name)
-                if owned or pid is None or not _alive(pid):
+                pid = pid_of(entry.name)
+                if owned or pid is None or not process_alive(pid):
                     if entry.is_dir() and not entry.is_symlink():
                         shutil.rmtree(entry, ignore_errors=True)
                     else:
@@ -131,6 +134,12 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, pipeline: str, quiet: bool = False) -> Iterator[None]:
+        """Hold the store's gate (shared, so `notus gc` never runs under a build) and the pipeline's lock."""
+        with gate.hold(self.root, exclusive=False, quiet=quiet), self.pipeline_lock(pipeline, quiet):
+            yield
+
+    @contextlib.contextmanager
+    def pipeline_lock(self, pipeline: str, quiet: bool = False) -> Iterator[None]:
         """Hold the pipeline's lock; a second run waits for the first and says so."""
         folder = self.pipeline_dir(pipeline)
         folder.mkdir(parents=True, exist_ok=True)
@@ -178,12 +187,12 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _pid_of(name: str) -> int | None:
+def pid_of(name: str) -> int | None:
     tail = name.rsplit("-", 1)[-1]
     return int(tail) if tail.isdigit() else None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
@@ -203,10 +212,10 @@ def _fsync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
