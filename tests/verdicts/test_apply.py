@@ -167,3 +167,18 @@ def test_the_same_verdicts_make_the_same_version_and_a_new_one_a_new_version(tmp
     assert third.version_id != first.version_id
     cached = {s["name"]: s["cached"] for s in third.manifest["steps"]}
     assert cached["ingest"] and cached["critique_negativity"] and not cached["verdicts"]
+
+
+def test_a_retract_withdraws_a_verdict_and_the_one_before_it_applies_again(tmp_path: Path) -> None:
+    from notus.verdicts.format import retraction
+
+    first = v("set_score", 1, 0, score=2)
+    second = v("set_score", 1, 0, score=9)
+    undo = retraction(second.verdict_id, second.prompt_id, "human:anna", "0" * 16, "notus", created_at=next(CLOCK))
+    nowhere = retraction("f" * 64, second.prompt_id, "human:anna", "0" * 16, "notus", created_at=next(CLOCK))
+    version = run_curation(tmp_path, RECORDS, verdicts=[first, second, undo, nowhere])
+    assert statuses(version) == [("set_score", "applied"), ("set_score", "retracted"), ("retract", "applied"),
+                                 ("retract", "no_effect")]
+    row = table(version, "completions").filter((pl.col("record_id") == 1) & (pl.col("completion_index") == 0))
+    assert row["fixed_overall_score"].to_list() == [2.0]
+    assert table(version, "verdicts")["retracts"].to_list()[2] == second.verdict_id
