@@ -90,3 +90,16 @@ def test_judge_queries_match_polars(cleaned_version: Path) -> None:
         pl.col("score_right").alias("judge_score"), pl.col("score").alias("human_score")).sort(pl.all())
     assert pairs.select("judge_score", "human_score").sort(pl.all()).equals(expected)
     assert hist["judge"].sum() == hist["critique"].sum() == rated.height
+
+
+def test_a_retracted_score_is_not_compared(tmp_path: Path) -> None:
+    from notus.verdicts.format import retraction
+
+    person = v("set_score", 1, 0, author="human:anna", score=2)
+    undo = retraction(person.verdict_id, person.prompt_id, "human:anna", "0" * 16, "notus",  # type: ignore[attr-defined]
+                      created_at="2026-12-02T11:59:00.000000Z")
+    version = run_curation(tmp_path, RECORDS, verdicts=[judged(1, 0, 2), person, undo])  # type: ignore[list-item]
+    text = write_report(version.path, out=tmp_path / "report").read_text()
+    section = text[text.index("## LLM judge ratings"):]
+    assert "| gpt | 1 | 1 | 0 | 2.00 |" in section
+    assert "No person has scored (`set_score`) a completion a judge rated" in section
