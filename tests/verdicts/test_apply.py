@@ -3,6 +3,7 @@ stale and invalid lines, the published `verdicts` table, the accounting audit an
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import polars as pl
@@ -21,7 +22,7 @@ RECORDS = [
     Record("Sum 2 and 3.", [uniform(9, 5), uniform(4, 2)]),
     Record("Explain recursion.", [uniform(8, 4), uniform(6, 3)]),
 ]
-CLOCK = iter(f"2026-12-02T10:{m:02d}:00.000000Z" for m in range(60))
+CLOCK = (f"2026-12-02T{m // 3600:02d}:{m // 60 % 60:02d}:{m % 60:02d}.000000Z" for m in itertools.count())
 
 
 def v(action: str, record: int, index: int | None = None, author: str = "human:anna", **fields: object) -> Verdict:
