@@ -127,6 +127,30 @@ def make_mismatches(completions: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([defect.select(cols), negative.select(cols)]).sort("record_id", "completion_index", "reason")
 
 
+def make_verdicts(completions: pl.DataFrame) -> pl.DataFrame:
+    """The `verdicts` table of a build where an LLM judge rated every top-scored completion (one answer in
+    seven unusable: judge_failed) and a person scored every third of those the judge rated."""
+    top = completions.filter(pl.col("overall_score") >= 9).sort("record_id", "completion_index")
+    rows: list[dict[str, Any]] = []
+    for n, r in enumerate(top.iter_rows(named=True)):
+        rating = None if n % 7 == 3 else 1 + int(_pick(5, r["prompt_id"], r["completion_index"]) * 10)
+        base = {"prompt_id": r["prompt_id"], "completion_index": r["completion_index"], "made_on": "0" * 16,
+                "note": "", "chosen_index": None, "rejected_index": None, "detail": "", "records": 1}
+        rows.append({**base, "file": "judge-gpt-test.jsonl", "line": n + 1, "verdict_id": f"j{n}",
+                     "action": "judge_failed" if rating is None else "set_score", "author": "judge:gpt-test",
+                     "created_at": f"2026-12-01T00:00:{n % 60:02d}.000000Z", "score": None if rating is None
+                     else float(rating), "judge_model": "gpt-test", "judge_rating": rating,
+                     "judge_template_sha256": "a" * 64, "status": "no_effect" if rating is None else "applied"})
+        if rating is not None and n % 3 == 0:
+            human = rating if n % 2 == 0 else max(1, rating - 3)
+            rows.append({**base, "file": "human-anna.jsonl", "line": n + 1, "verdict_id": f"h{n}",
+                         "action": "set_score", "author": "human:anna", "created_at": "2026-12-02T00:00:00.000000Z",
+                         "score": float(human), "judge_model": None, "judge_rating": None,
+                         "judge_template_sha256": None, "status": "applied"})
+            rows[-2]["status"] = "superseded"
+    return pl.DataFrame(rows, schema=VERDICTS_SCHEMA)
+
+
 def make_contamination() -> pl.DataFrame:
     rows = []
     for rid in range(N_RECORDS):
@@ -203,7 +227,7 @@ def cleaned_version(build_root: Path, completions: pl.DataFrame) -> Path:
     return write_version(build_root, "notus-cleaned", {
         "preferences": prefs, "completions": completions, "mismatches": make_mismatches(completions),
         "dropped": dropped, "contamination": contamination, "benchmark_sets": sets,
-        "verdicts": pl.DataFrame(schema=VERDICTS_SCHEMA)},
+        "verdicts": make_verdicts(completions)},
         {"seed": 42, "test_size": 0.1, "ngram_n": 13})
 
 

@@ -3,6 +3,7 @@ stale and invalid lines, the published `verdicts` table, the accounting audit an
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import polars as pl
@@ -21,7 +22,7 @@ RECORDS = [
     Record("Sum 2 and 3.", [uniform(9, 5), uniform(4, 2)]),
     Record("Explain recursion.", [uniform(8, 4), uniform(6, 3)]),
 ]
-CLOCK = iter(f"2026-12-02T10:{m:02d}:00.000000Z" for m in range(60))
+CLOCK = (f"2026-12-02T{m // 3600:02d}:{m // 60 % 60:02d}:{m % 60:02d}.000000Z" for m in itertools.count())
 
 
 def v(action: str, record: int, index: int | None = None, author: str = "human:anna", **fields: object) -> Verdict:
@@ -167,3 +168,18 @@ def test_the_same_verdicts_make_the_same_version_and_a_new_one_a_new_version(tmp
     assert third.version_id != first.version_id
     cached = {s["name"]: s["cached"] for s in third.manifest["steps"]}
     assert cached["ingest"] and cached["critique_negativity"] and not cached["verdicts"]
+
+
+def test_a_retract_withdraws_a_verdict_and_the_one_before_it_applies_again(tmp_path: Path) -> None:
+    from notus.verdicts.format import retraction
+
+    first = v("set_score", 1, 0, score=2)
+    second = v("set_score", 1, 0, score=9)
+    undo = retraction(second.verdict_id, second.prompt_id, "human:anna", "0" * 16, "notus", created_at=next(CLOCK))
+    nowhere = retraction("f" * 64, second.prompt_id, "human:anna", "0" * 16, "notus", created_at=next(CLOCK))
+    version = run_curation(tmp_path, RECORDS, verdicts=[first, second, undo, nowhere])
+    assert statuses(version) == [("set_score", "applied"), ("set_score", "retracted"), ("retract", "applied"),
+                                 ("retract", "no_effect")]
+    row = table(version, "completions").filter((pl.col("record_id") == 1) & (pl.col("completion_index") == 0))
+    assert row["fixed_overall_score"].to_list() == [2.0]
+    assert table(version, "verdicts")["retracts"].to_list()[2] == second.verdict_id

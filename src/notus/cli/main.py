@@ -18,7 +18,8 @@ from notus import __version__
 from notus.core.errors import NotusError
 
 # Each name is a module notus.cli.<name> with `register(subparsers)`; order is the --help order.
-COMMANDS = ("run", "versions", "show", "query", "plugins", "sample", "report", "publish", "train", "gc", "pin")
+COMMANDS = ("run", "versions", "show", "query", "plugins", "sample", "report", "publish", "train", "gc", "pin",
+            "judge")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from notus.core.errors import UsageError
 from notus.core.version import Version
-from notus.report import compare, sections, verdicts
+from notus.report import compare, judging, sections, verdicts
 from notus.report import markdown as md
 from notus.report.queries import ReportDB
 
@@ -20,7 +20,7 @@ REPORT_FILE = "report.md"
 FIGURE_FILES = (
     "drop_reasons.png", "rating_by_source.png", "margins.png", "ties.png", "score_vs_rating.png",
     "mismatches.png", "contamination.png", "compare_chosen_differs.png", "compare_confusion.png",
-    "compare_chosen_ratings.png",
+    "compare_chosen_ratings.png", "judge_ratings.png",
 )
 EXAMPLES_PER_GROUP = 5
 
@@ -64,6 +64,7 @@ def write_report(version: str | Path, *, compare_with: str | Path | None = None,
             *sections.mismatches(db, target, examples, v.params),
             *sections.contamination(db, target, examples),
             verdicts.section(db),
+            judging.section(db, target),
         ]
         if other is not None:
             parts += compare.sections(db, target)

@@ -282,3 +282,36 @@ def chosen_ratings(hist: pl.DataFrame, path: Path, labels: Sequence[str], rating
     axes[1].set_xticks(range(1, 11))
     fig.suptitle("How each rule's chosen completions rate on both measures", fontsize=13)
     return _save(fig, path)
+
+
+def judge_ratings(cells: pl.DataFrame, hist: pl.DataFrame, path: Path) -> Path:
+    """Left: the judges' ratings against the rating mean (bubble area = completions, count written in).
+    Right: the same completions' scores, by the judges and by the original critique, side by side."""
+    fig = Figure(figsize=(11.5, 4.6), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
+    top = max(int(cells["completions"].max() or 1), 1) if cells.height else 1
+    for r in cells.iter_rows(named=True):
+        left.scatter(r["rating_bin"], r["rating"], s=40 + 400 * r["completions"] / top, color=BLUE, alpha=0.6,
+                     edgecolor="white")
+        left.annotate(f"{r['completions']:,}", (r["rating_bin"], r["rating"]), ha="center", va="center", fontsize=7)
+    if cells.is_empty():
+        left.text(0.5, 0.5, "no rated completion has a rating mean", ha="center", va="center",
+                  transform=left.transAxes)
+    left.set_xlim(0.75, 5.25)
+    left.set_ylim(0.5, 10.5)
+    left.set_yticks(range(1, 11))
+    left.set_xlabel("rating mean of the completion (1–5; none: not shown)")
+    left.set_ylabel("judge rating (1–10)")
+    left.set_title("Judge rating against rating mean")
+    left.grid(alpha=0.3)
+    for k, (column, label) in enumerate((("judge", "LLM judge"), ("critique", "original critique score"))):
+        bars = right.bar(hist["score"] + (k - 0.5) * 0.4, hist[column], width=0.4, label=label, color=SERIES[k])
+        right.bar_label(bars, [f"{n:,}" if n else "" for n in hist[column]], padding=1, fontsize=7)
+    right.set_xticks(range(1, 11))
+    right.set_xlabel("score (1–10)")
+    right.set_ylabel("completions")
+    right.set_title("Judge and original critique, same completions")
+    right.legend(frameon=False, fontsize=9, loc="upper center")
+    right.grid(axis="y", alpha=0.3)
+    fig.suptitle("LLM judge ratings of the completions it was asked about", fontsize=13)
+    return _save(fig, path)

@@ -36,6 +36,8 @@ OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
 }
 # Where a critique or a prompt text may be published, in order of preference: (table, text column).
 CRITIQUE_HOMES = (("mismatches", "critique"), ("completions", "critique"), ("responses", "critique"))
+# Views several queries start from (sql/report/<name>.sql), made when the version has the tables they read.
+SHARED_VIEWS = ("judge_ratings",)
 PROMPT_HOMES = (("prompts", "prompt"), ("preferences", "prompt"))
 
 
@@ -71,6 +73,11 @@ class ReportDB:
             db.available.add("common_chosen")
         db.has_critiques = db._gather("critiques", CRITIQUE_HOMES, "critique", ("record_id", "completion_index"))
         db.has_prompts = db._gather("prompt_texts", PROMPT_HOMES, "prompt", ("record_id",))
+        for view in SHARED_VIEWS:
+            text = read_sql(view)
+            if all(db.has(t) for t in sqlfile.read_tables(text)):
+                db.con.execute(f"CREATE VIEW {view} AS {sqlfile.strip_sql(text)}")
+                db.available.add(view)
         return db
 
     def close(self) -> None:

@@ -17,7 +17,8 @@ STATUS_MEANING = {
     "superseded": "the same author's earlier word, a judge overruled by a person, or agreeing with the winner",
     "conflicting": "another person (or model) decided the same key differently, and lost to a later verdict",
     "stale": "does not match this input (the record is not there, or the response text changed)",
-    "no_effect": "a judge that gave no usable answer",
+    "no_effect": "a judge that gave no usable answer, or a retract that names no verdict",
+    "retracted": "withdrawn by a later retract line (an undo): as if never written",
     "invalid": "a line that is not a valid verdict",
 }
 

@@ -21,7 +21,7 @@ import polars as pl
 
 from notus.core.errors import DataError
 from notus.core.step import StepContext, polars_step
-from notus.verdicts.format import Verdict, VerdictError, read
+from notus.verdicts.format import RETRACT, Verdict, VerdictError, read
 from notus.verdicts.resolve import APPLIED, INVALID, Entry, resolve
 
 VERDICTS_SCHEMA: dict[str, pl.DataType] = {
@@ -29,7 +29,8 @@ VERDICTS_SCHEMA: dict[str, pl.DataType] = {
     "prompt_id": pl.String(), "completion_index": pl.Int32(), "author": pl.String(), "created_at": pl.String(),
     "made_on": pl.String(), "note": pl.String(), "score": pl.Float64(), "chosen_index": pl.Int32(),
     "rejected_index": pl.Int32(), "judge_model": pl.String(), "judge_rating": pl.Float64(),
-    "judge_template_sha256": pl.String(), "status": pl.String(), "detail": pl.String(), "records": pl.Int64(),
+    "judge_template_sha256": pl.String(), "retracts": pl.String(), "status": pl.String(), "detail": pl.String(),
+    "records": pl.Int64(),
 }
 EFFECTS_SCHEMA: dict[str, pl.DataType] = {
     "record_id": pl.Int64(), "prompt_id": pl.String(), "completion_index": pl.Int32(), "action": pl.String(),
@@ -58,7 +59,8 @@ def apply_verdicts(ctx: StepContext, prompts: pl.LazyFrame, responses: pl.LazyFr
     records = _records(prompts, named)
     hashes = _hashes(responses, _completion_keys(entries))
     resolve(entries, lambda v: _mismatch(v, records, hashes))
-    effects = [row for e in entries if e.status == APPLIED for row in _effects(e, records, hashes)]
+    effects = [row for e in entries if e.status == APPLIED and e.verdict and e.verdict.action != RETRACT
+               for row in _effects(e, records, hashes)]
     affected: dict[str, int] = defaultdict(int)
     for row in effects:
         affected[row["verdict_id"]] += 1
@@ -173,5 +175,6 @@ def _row(e: Entry, affected: dict[str, int]) -> tuple[object, ...]:
         v.version_id if v else None, v.note if v else None, float(v.score) if v and v.score is not None else None,
         v.chosen_index if v else None, v.rejected_index if v else None, judge.get("model"),
         float(rating) if isinstance(rating, int | float) and not isinstance(rating, bool) else None,
-        judge.get("template_sha256"), e.status, e.detail or None, affected.get(v.verdict_id, 0) if v else 0,
+        judge.get("template_sha256"), v.retracts if v else None, e.status, e.detail or None,
+        affected.get(v.verdict_id, 0) if v else 0,
     )

@@ -18,6 +18,7 @@ Line (JSON object, keys in this order, `null` where a field does not apply):
      "created_at": "2026-12-02T16:40:00.123456Z", "version_id": "f8c7de99010c00a9", "pipeline": "notus",
      "judge": null}
 `judge` (LLM judges only): {"model", "template_sha256", "rating", "rationale", "raw", "request_key"}.
+A retract line ends with one more key, `"retracts": "<verdict_id withdrawn>"` (no other line has it).
 
 Actions (record-level: drop_record, set_pair; the others are completion-level):
     drop_record           the record leaves the version: dropped, reason `reviewed`, the note as detail
@@ -27,6 +28,16 @@ Actions (record-level: drop_record, set_pair; the others are completion-level):
     set_pair              this record's pair is (chosen, rejected), whatever the strategy would pick
     judge_failed          an LLM judge was asked and gave no usable answer (raw text in `judge.raw`);
                           changes nothing, kept so that nothing is silently lost
+    retract               withdraws the verdict whose id is `retracts` (an undo in `notus review`): the
+                          application treats that verdict as if it had never been written, so for its key
+                          the verdict before it (if any) is in effect again. `prompt_id` repeats the
+                          withdrawn verdict's; the other keys stay null. A retract names a verdict that is
+                          not itself a retract; one naming an unknown id (or a retract) changes nothing.
+                          WHY not "undo = write the opposite verdict": completion_ok is not the opposite of
+                          completion_defective (it asserts a judgement nobody made), and there is no
+                          opposite of set_score; a retract says exactly "forget that line", and the file
+                          stays append-only. `retracts` is written only on retract lines, so the lines and
+                          ids of every other action are unchanged by its existence.
 Authors: `human:<name>` or `judge:<model>`. Which verdict wins for a key is the application step's rule
 (the latest, a human's over a judge's); this module only defines, checks, reads and writes lines.
 """
@@ -45,7 +56,8 @@ from typing import Any
 
 RECORD_ACTIONS = ("drop_record", "set_pair")
 COMPLETION_ACTIONS = ("completion_defective", "completion_ok", "set_score", "judge_failed")
-ACTIONS = RECORD_ACTIONS + COMPLETION_ACTIONS
+RETRACT = "retract"
+ACTIONS = (*RECORD_ACTIONS, *COMPLETION_ACTIONS, RETRACT)
 SCORE_RANGE = (0.0, 10.0)  # the critique overall_score scale
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _AUTHOR = re.compile(r"^(human|judge):[^\s:][^\n]{0,199}$")
@@ -82,6 +94,7 @@ class Verdict:
     rejected_sha256: str | None = None
     note: str = ""
     judge: Mapping[str, Any] | None = field(default=None)
+    retracts: str | None = None  # retract only: the verdict_id withdrawn
 
     @property
     def is_human(self) -> bool:
@@ -95,7 +108,10 @@ class Verdict:
     def body(self) -> dict[str, Any]:
         data = asdict(self)
         data["judge"] = dict(self.judge) if self.judge is not None else None
-        return {k: data[k] for k in _FIELDS}
+        body = {k: data[k] for k in _FIELDS}
+        if self.retracts is not None:  # only retract lines carry it: other lines and their ids are unchanged
+            body["retracts"] = self.retracts
+        return body
 
     @property
     def verdict_id(self) -> str:
@@ -126,6 +142,10 @@ class Verdict:
             _sha("rejected_sha256", self.rejected_sha256)
             if self.chosen_index == self.rejected_index:
                 raise VerdictError("set_pair: chosen and rejected are the same completion")
+        if (self.action == RETRACT) != (self.retracts is not None):
+            raise VerdictError("retracts: a retract names the verdict_id it withdraws, and only a retract does")
+        if self.retracts is not None and not _SHA256.match(str(self.retracts)):
+            raise VerdictError("retracts: expected a verdict_id (64 hex digits)")
         if self.action == "judge_failed" and not (self.judge and "raw" in self.judge):
             raise VerdictError("judge_failed: needs judge.raw, the answer that could not be used")
         if len(self.note) > 10_000:
@@ -147,6 +167,14 @@ def _sha(name: str, value: object) -> None:
         raise VerdictError(f"{name}: expected the sha256 of the response text (64 hex digits)")
 
 
+def retraction(verdict_id: str, prompt_id: str, author: str, version_id: str, pipeline: str,
+               created_at: str | None = None, note: str = "") -> Verdict:
+    """The retract line that withdraws the verdict `verdict_id` about `prompt_id` (see the module
+    docstring); checked. The caller makes sure that verdict is not itself a retract."""
+    return Verdict(action=RETRACT, prompt_id=prompt_id, author=author, created_at=created_at or now(),
+                   version_id=version_id, pipeline=pipeline, note=note, retracts=verdict_id).check()
+
+
 def parse(line: str) -> Verdict:
     """One JSON line -> a checked Verdict (VerdictError names the problem)."""
     try:
@@ -155,13 +183,13 @@ def parse(line: str) -> Verdict:
         raise VerdictError(f"not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise VerdictError("not a JSON object")
-    unknown = sorted(set(data) - {"verdict_id", *_FIELDS})
+    unknown = sorted(set(data) - {"verdict_id", "retracts", *_FIELDS})
     if unknown:
         raise VerdictError(f"unknown field {unknown[0]!r}")
     missing = [k for k in ("action", "prompt_id", "author", "created_at", "version_id", "pipeline") if k not in data]
     if missing:
         raise VerdictError(f"missing field {missing[0]!r}")
-    values = {k: data.get(k) for k in _FIELDS}
+    values = {k: data.get(k) for k in (*_FIELDS, "retracts")}
     values["note"] = values["note"] or ""
     if not isinstance(values["note"], str):
         raise VerdictError("note: expected a string")

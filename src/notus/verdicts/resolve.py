@@ -9,6 +9,9 @@ Rules, in order:
 2. A verdict that does not match this input is `stale`: its prompt_id is in no record, or the sha256 of the
    response it names (for set_pair: of both) differs from the input's text at that index.
 3. A `judge_failed` line is kept and shown (`no_effect`): a judge that failed decides nothing.
+   A `retract` line (an undo) withdraws the verdict it names: that verdict is `retracted` and counts as
+   never written, so the verdict before it on the same key is in effect again; the retract itself is
+   `applied`, or `no_effect` when it names no verdict (an unknown id, or another retract).
 4. For each key — a record (drop_record, set_pair) or a completion (the other actions) — the winner is the
    latest human verdict if a human judged the key, else the latest judge verdict ("latest" by created_at,
    then by file and line). It is `applied`.
@@ -22,10 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from notus.verdicts.format import RECORD_ACTIONS, Verdict
+from notus.verdicts.format import RETRACT, Verdict
 
-APPLIED, STALE, SUPERSEDED, CONFLICTING, NO_EFFECT, INVALID = (
-    "applied", "stale", "superseded", "conflicting", "no_effect", "invalid")
+APPLIED, STALE, SUPERSEDED, CONFLICTING, NO_EFFECT, INVALID, RETRACTED = (
+    "applied", "stale", "superseded", "conflicting", "no_effect", "invalid", "retracted")
 
 
 @dataclass
@@ -57,10 +60,13 @@ def resolve(entries: Iterable[Entry], matches: Callable[[Verdict], str | None]) 
     """Give every entry its status; `matches(v)` returns None when v fits the input, else why it does not.
     Returns the entries in their original order."""
     entries = list(entries)
+    _retract(entries)
     by_key: dict[tuple[str, int | None], list[Entry]] = {}
     for e in entries:
         if e.verdict is None:
             e.status = e.status or INVALID
+            continue
+        if e.status:  # a retract, or a verdict it withdrew
             continue
         problem = matches(e.verdict)
         if problem is not None:
@@ -84,5 +90,16 @@ def resolve(entries: Iterable[Entry], matches: Callable[[Verdict], str | None]) 
     return entries
 
 
-def is_record_level(action: str) -> bool:
-    return action in RECORD_ACTIONS
+def _retract(entries: list[Entry]) -> None:
+    """Mark every retract line and the verdict it withdraws."""
+    by_id = {e.verdict.verdict_id: e for e in entries if e.verdict is not None and e.verdict.action != RETRACT}
+    for e in entries:
+        v = e.verdict
+        if v is None or v.action != RETRACT:
+            continue
+        target = by_id.get(v.retracts or "")
+        if target is None:
+            e.status, e.detail = NO_EFFECT, "it names no verdict of this folder (an unknown id, or a retract)"
+            continue
+        e.status = APPLIED
+        target.status, target.detail = RETRACTED, f"withdrawn by {v.author} at {v.created_at}"
