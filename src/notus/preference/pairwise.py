@@ -13,13 +13,7 @@ The forms a record may take, told apart per record by the JSON kind of its value
 - implicit prompt, strings: Anthropic HH transcripts, split on the LAST Assistant turn; chosen and
   rejected must agree on every turn before it.
 
-Quarantined (reason -> when), first rule first: invalid:json / not_an_object; missing_chosen /
-missing_rejected / missing_prompt (field absent); chosen / rejected / prompt (not a string or a message
-list; a malformed message; chosen and rejected of different kinds); transcript (an HH string that does
-not parse, an answer that is not the last assistant turn, histories that differ, a conversation that
-does not end with a user turn); prompt_mismatch; missing_prompt (blank last user turn); missing_chosen /
-missing_rejected (a blank answer, or H4's "N/A" placeholder); identical_pair (chosen == rejected);
-score (a score present but not a finite number in [score_min, score_max]; absent -> NULL).
+The rules that quarantine a record are in `pairwise_rules`.
 """
 
 from __future__ import annotations
@@ -28,16 +22,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from notus.core.errors import UsageError
-from notus.core.sqlfile import literal
 from notus.core.step import StepContext, polars_step
 from notus.preference import ingest, transcripts, values
 from notus.preference.columns import Column, columns, record_type, required
-from notus.preference.parsing import Rule, answer, finish, parsed_records, record_rules
+from notus.preference.pairwise_rules import name, rules
+from notus.preference.parsing import answer, finish, parsed_records, record_rules
 
 MAPPING = ("prompt_column", "system_column", "chosen_column", "rejected_column", "chosen_score_column",
            "rejected_score_column", "chosen_model_column", "rejected_model_column", "source_column")
 PARAMS = ("max_record_bytes", *MAPPING, "score_min", "score_max")
-PLACEHOLDER = "N/A"  # H4's content for a side that had no completion
 
 
 @polars_step("preference.pairwise", writes=ingest.TABLES, params=PARAMS, sources=("input",))
@@ -106,7 +99,7 @@ def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
 
     def checks_layer(table: str) -> str:
         """The costlier problem texts, computed once per record and read by the rules."""
-        found = [f"{values.messages_problem(s + '_m', _name(cols, s))} AS {s}_problem"
+        found = [f"{values.messages_problem(s + '_m', name(cols, s))} AS {s}_problem"
                  for s in ("prompt", "chosen", "rejected") if s != "prompt" or prompt is not None]
         if implicit:
             found += [f"CASE WHEN {s}_s IS NOT NULL THEN {transcripts.hh_problem(s + '_split', s)} END "
@@ -118,76 +111,7 @@ def parse_sql(params: Mapping[str, Any]) -> ingest.Parse:
         layers = checks_layer(shaped_layer(typed_layer(values_layer(parsed_records(source_table, rtype)))))
         answers = (f"[{answer('chosen_answer', 'chosen_model', 'cs', '1.0')}, "
                    f"{answer('rejected_answer', 'rejected_model', 'rs', '2.0')}]")
-        return finish(layers, [*record_rules(fields), *_rules(cols, implicit, lo, hi)], "source", "conversation",
+        return finish(layers, [*record_rules(fields), *rules(cols, implicit, lo, hi)], "source", "conversation",
                       answers)
 
     return parse
-
-
-def _rules(cols: Mapping[str, Column | None], implicit: bool, lo: float, hi: float) -> list[Rule]:
-    prompt = cols["prompt_column"]
-    rules: list[Rule] = []
-    for s in ("chosen", "rejected"):
-        rules.append((f"{s}_j IS NULL", f"'invalid:missing_{s}'", literal(f"no '{_name(cols, s)}' (missing or null)")))
-    if prompt is not None:
-        name = prompt.describe()
-        rules += [
-            ("prompt_j IS NULL", "'invalid:missing_prompt'", literal(f"no '{name}' (missing or null)")),
-            ("prompt_s IS NULL AND prompt_m IS NULL", "'invalid:prompt'",
-             f"{literal(name)} || ' is a JSON ' || {values.kind('prompt_j')} || ', not a string or a message list'"),
-            ("prompt_m IS NOT NULL AND prompt_problem IS NOT NULL", "'invalid:prompt'", "prompt_problem"),
-        ]
-    for s in ("chosen", "rejected"):
-        name = _name(cols, s)
-        rules += [
-            (f"{s}_s IS NULL AND left({s}_j, 1) <> '['", f"'invalid:{s}'",
-             f"{literal(name)} || ' is a JSON ' || {values.kind(s + '_j')} || ', not a string or a message list'"),
-            (f"left({s}_j, 1) = '[' AND {s}_problem IS NOT NULL", f"'invalid:{s}'", f"{s}_problem"),
-        ]
-    rules.append(("(chosen_s IS NULL) <> (rejected_s IS NULL)", "'invalid:rejected'",
-                  "'chosen is a ' || " + values.kind("chosen_j") + " || ' while rejected is a ' || "
-                  + values.kind("rejected_j")))
-    if implicit:
-        for s in ("chosen", "rejected"):
-            rules.append((f"{s}_hh_problem IS NOT NULL", "'invalid:transcript'", f"{s}_hh_problem"))
-    for s in ("chosen", "rejected"):
-        rules.append((f"{s}_t IS NOT NULL AND {transcripts.last(s + '_t')}.role IS DISTINCT FROM 'assistant'",
-                      "'invalid:transcript'", f"'{s} does not end with an assistant turn'"))
-    first_diff = ("list_position(list_transform(list_zip(chosen_hist, rejected_hist), "
-                  "lambda x: x[1] IS DISTINCT FROM x[2]), true)")
-    rules += [
-        ("chosen_hist IS DISTINCT FROM rejected_hist", "'invalid:transcript'",
-         f"'chosen and rejected differ before their last assistant turn (turn ' || {first_diff} || ')'"),
-        ("conversation_problem IS NOT NULL", "'invalid:transcript'", "conversation_problem"),
-    ]
-    if prompt is not None:
-        given, seen = f"{transcripts.last('prompt_conv')}.content", f"{transcripts.last('chosen_hist')}.content"
-        rules.append((f"len(chosen_hist) > 0 AND {seen} <> {given} "
-                      f"AND trim({seen}, {transcripts.WHITESPACE}) <> trim({given}, {transcripts.WHITESPACE})",
-                      "'invalid:prompt_mismatch'",
-                      f"{literal(prompt.describe())} || ' differs from the last user turn of chosen'"))
-    rules.append((values.blank(f"{transcripts.last('conversation')}.content"), "'invalid:missing_prompt'",
-                  "'the prompt (last user turn) is blank'"))
-    for s in ("chosen", "rejected"):
-        rules += [
-            (values.blank(f"{s}_answer"), f"'invalid:missing_{s}'",
-             f"'the {s} answer is blank'"),
-            (f"{s}_answer = {literal(PLACEHOLDER)}", f"'invalid:missing_{s}'",
-             f"'the {s} answer is the placeholder \"{PLACEHOLDER}\" (the source had no completion for it)'"),
-        ]
-    rules.append(("chosen_answer = rejected_answer", "'invalid:identical_pair'",
-                  "'chosen and rejected are the same answer'"))
-    for s, score in (("chosen", "cs"), ("rejected", "rs")):
-        column = cols[f"{s}_score_column"]
-        if column is not None:
-            in_scale = f"coalesce(isfinite({score}) AND {score} BETWEEN {lo!r} AND {hi!r}, false)"
-            rules.append((f"{score}_j IS NOT NULL AND NOT {in_scale}",
-                          "'invalid:score'",
-                          f"{literal(column.describe())} || ' ' || {values.shown(score + '_j')} "
-                          f"|| ' is not a number in [{lo:g}, {hi:g}]'"))
-    return rules
-
-
-def _name(cols: Mapping[str, Column | None], side: str) -> str:
-    column = cols[f"{side}_column"]
-    return column.describe() if column is not None else side

@@ -21,19 +21,18 @@ aspect missing, not a number, or outside [scale_min, scale_max]; names the aspec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from notus.core.errors import DataError, UsageError, first_line
+from notus.core.errors import UsageError
 from notus.core.sqlfile import literal
 from notus.core.step import StepContext, polars_step
 from notus.ingest import canonical, slabs
 from notus.ingest.records import RecordFile
 from notus.ingest.writers import TableWriters
-from notus.preference import ingest, prompt, values
+from notus.preference import ingest, prompt, runs, values
 from notus.preference.columns import Column, columns, record_type, required
 from notus.preference.parsing import Rule, answer, first_problem, parsed_records, record_rules
 
@@ -57,8 +56,8 @@ def rated(ctx: StepContext) -> dict[str, Any]:
             con.execute(f"COPY {slabs.PARSED} TO {literal(spill / f'rows-{number:06d}.parquet')} (FORMAT parquet)")
 
         records = slabs.ingest_slabs(files, parse, con, ingest.max_bytes(ctx), keep)
-        _group(con, spill)
-        queries = {**canonical.output_sql(scale), "responses": responses_sql}
+        runs.group(con, spill)
+        queries = {**canonical.output_sql(scale), "responses": runs.responses_sql}
         appender = slabs.TableAppender(con, writers, queries)
         try:
             appender.append("records")
@@ -136,60 +135,3 @@ def _row_rules(name: str, lo: float, hi: float) -> list[Rule]:
          f"raw_ratings[bad_rating].aspect || ' ' || {values.shown('raw_ratings[bad_rating].j')} "
          f"|| ' is not a number in [{lo:g}, {hi:g}]'"),
     ]
-
-
-GROUP_SQL = """
-WITH valid AS (
-    SELECT * FROM rows WHERE reason IS NULL
-), marked AS (
-    SELECT *, CASE WHEN lag(file_idx) OVER w IS DISTINCT FROM file_idx
-                        OR lag(group_key) OVER w IS DISTINCT FROM group_key THEN 1 ELSE 0 END AS starts
-    FROM valid WINDOW w AS (ORDER BY record_id)
-), grouped AS (
-    SELECT *, sum(starts) OVER (ORDER BY record_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS grp FROM marked
-), records AS (
-    SELECT min(record_id) AS record_id, arg_min(file_idx, record_id) AS file_idx, arg_min(line, record_id) AS line,
-           NULL::VARCHAR AS reason, NULL::VARCHAR AS detail, arg_min(source, record_id) AS source,
-           arg_min(conversation, record_id) AS conversation, list(answer ORDER BY record_id) AS answers,
-           list(record_id ORDER BY record_id) AS row_ids, list(line ORDER BY record_id) AS lines
-    FROM grouped GROUP BY grp
-    UNION ALL
-    SELECT record_id, file_idx, line, reason, detail, source, conversation, [] AS answers, [record_id], [line]
-    FROM rows WHERE reason IS NOT NULL
-)
-SELECT record_id, file_idx, line, reason, detail, source, conversation,
-       CASE WHEN len(conversation) > 0 THEN {prompt_id} END AS prompt_id, {record_hash} AS record_hash, answers,
-       row_ids, lines
-FROM records
-ORDER BY record_id
-"""
-
-
-def _group(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
-    """All parsed rows -> table `records`: one row per prompt run (uniform parsed columns + row_ids,
-    lines) and one per quarantined row."""
-    files = sorted(spill.glob("rows-*.parquet"))
-    listed = ", ".join(literal(f) for f in files)
-    source = (f"read_parquet([{listed}])" if files else
-              "(SELECT NULL::BIGINT AS record_id, NULL::INTEGER AS file_idx, NULL::BIGINT AS line, "
-              "NULL::VARCHAR AS reason, "
-              f"NULL::VARCHAR AS detail, NULL::VARCHAR AS source, NULL::{canonical.MESSAGE_SQL}[] AS conversation, "
-              f"NULL::VARCHAR AS group_key, NULL::{canonical.ANSWER_SQL} AS answer WHERE false)")
-    query = GROUP_SQL.format(prompt_id=canonical.prompt_id_sql("conversation"),
-                             record_hash=canonical.record_hash_sql("source", "conversation", "answers"))
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW rows AS SELECT * FROM {source}")
-        con.execute(f"CREATE OR REPLACE TABLE records AS {query}")
-    except duckdb.Error as exc:
-        raise DataError(f"ingest failed grouping rows into prompts: {first_line(exc)}") from None
-
-
-def responses_sql(table: str) -> str:
-    """The canonical responses plus the input row of each (`row_id`, its ordinal; `line`)."""
-    return f"""
-SELECT record_id, prompt_id, CAST(completion_index AS INTEGER) AS completion_index, a.model, a.response,
-       a.overall_score, a.critique, row_id, line
-FROM (SELECT record_id, prompt_id, unnest(answers) AS a, unnest(row_ids) AS row_id, unnest(lines) AS line,
-             unnest(range(len(answers))) AS completion_index
-      FROM {table} WHERE reason IS NULL)
-"""
