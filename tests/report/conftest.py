@@ -167,6 +167,22 @@ def make_contamination() -> pl.DataFrame:
                         orient="row")
 
 
+def make_prompts(n_records: int = N_RECORDS) -> pl.DataFrame:
+    """The canonical `prompts` table: every fifth record is a three-turn conversation, every seventh five."""
+    rows = []
+    for rid in range(n_records):
+        text = f"prompt {rid}"
+        turns = 3 if rid % 7 == 0 else 2 if rid % 5 == 0 else 1
+        history = [t for i in range(turns - 1) for t in ({"role": "user", "content": f"earlier {i}"},
+                                                           {"role": "assistant", "content": f"reply {i}"})]
+        rows.append({"record_id": rid, "prompt_id": hashlib.sha256(text.encode()).hexdigest(),
+                     "source": SOURCES[rid % len(SOURCES)], "prompt": text,
+                     "conversation": [*history, {"role": "user", "content": text}]})
+    return pl.DataFrame(rows, schema={"record_id": pl.Int64, "prompt_id": pl.String, "source": pl.String,
+                                      "prompt": pl.String,
+                                      "conversation": pl.List(pl.Struct({"role": pl.String, "content": pl.String}))})
+
+
 def write_version(root: Path, pipeline: str, tables: dict[str, pl.DataFrame], params: dict[str, Any],
                   input_fingerprint: str = "f" * 64) -> Path:
     """A version folder as the runner publishes it: one zstd Parquet per table and a manifest."""
@@ -227,7 +243,7 @@ def cleaned_version(build_root: Path, completions: pl.DataFrame) -> Path:
     return write_version(build_root, "notus-cleaned", {
         "preferences": prefs, "completions": completions, "mismatches": make_mismatches(completions),
         "dropped": dropped, "contamination": contamination, "benchmark_sets": sets,
-        "verdicts": make_verdicts(completions)},
+        "verdicts": make_verdicts(completions), "prompts": make_prompts()},
         {"seed": 42, "test_size": 0.1, "ngram_n": 13})
 
 

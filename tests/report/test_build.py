@@ -27,7 +27,7 @@ def comparison(cleaned_version: Path, zephyr_version: Path, tmp_path_factory: py
 
 def test_comparison_report_has_every_section_and_every_picture(comparison: Path) -> None:
     text = comparison.read_text()
-    for heading in ("## The version", "## Dropped records", "## Rating means per source",
+    for heading in ("## The version", "## Dropped records", "## Conversations", "## Rating means per source",
                     "## Chosen-minus-rejected margins", "## Ties", "## Score/rationale mismatches",
                     "### Examples: `score_defect`", "### Examples: `negative_critique`",
                     "## Benchmark contamination", "### Contamination examples",

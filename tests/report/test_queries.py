@@ -166,3 +166,13 @@ def test_optional_columns_are_padded_and_critiques_found_where_published(
         assert examples.group_by("source").len()["len"].max() <= 2
     finally:
         db.close()
+
+
+def test_turns_per_record_match_polars(db: ReportDB, cleaned_version: Path) -> None:
+    prompts = Version.open(cleaned_version).scan("prompts").collect()
+    users = prompts.select(pl.col("conversation").list.eval(pl.element().struct.field("role") == "user").list.sum())
+    expected = users.to_series().value_counts().sort("conversation")
+    found = frame(db, "turns")
+    assert found.select("user_turns", "records").rows() == expected.rows()
+    assert found["share"].sum() == pytest.approx(1.0)
+    assert found.filter(pl.col("user_turns") == 3)["mean_messages"].item() == 5.0
