@@ -38,16 +38,19 @@ MAX_LISTED_ROWS = 50
 # What the curated tables' columns mean; shown for the columns a published table actually has.
 COLUMN_DOCS = {
     "record_id": "position of the source record in the input (stable join key across tables)",
-    "prompt_id": "sha256 of the prompt's UTF-8 text",
-    "source": "the UltraFeedback sub-source the prompt came from",
-    "prompt": "the instruction",
-    "chosen": "[user, assistant] messages with the preferred completion (TRL conversational format)",
-    "rejected": "[user, assistant] messages with the other completion",
-    "chosen_rating": "mean of the chosen completion's aspect ratings (helpfulness, honesty, "
-    "instruction following, truthfulness)",
+    "prompt_id": "sha256 of the prompt's UTF-8 text (a multi-turn prompt: of its conversation as compact JSON)",
+    "source": "where the record came from (UltraFeedback's sub-source; for other sets their own source field, "
+    "else the input file)",
+    "prompt": "the prompt: the text of the last user turn",
+    "chosen": "the conversation before the answer ([user] when single-turn; earlier turns kept), then the "
+    "assistant's preferred completion (TRL conversational format)",
+    "rejected": "the same conversation, then the other completion",
+    "chosen_rating": "mean of the chosen completion's aspect ratings (UltraFeedback: helpfulness, honesty, "
+    "instruction following, truthfulness; other sets: the pipeline's aspects and weights); empty without ratings",
     "rejected_rating": "mean of the rejected completion's aspect ratings",
-    "chosen_score": "critique `overall_score` of the chosen completion (kept for comparison, not used to rank)",
-    "rejected_score": "critique `overall_score` of the rejected completion",
+    "chosen_score": "the dataset's own score of the chosen completion (UltraFeedback: the critique "
+    "`overall_score`, kept for comparison, not used to rank)",
+    "rejected_score": "the dataset's own score of the rejected completion",
     "chosen_model": "model that wrote the chosen completion",
     "rejected_model": "model that wrote the rejected completion",
     "chosen_index": "0-based position of the chosen completion in the record",
