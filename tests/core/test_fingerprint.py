@@ -84,3 +84,14 @@ def test_the_core_fingerprint_version_enters_every_fingerprint(
     assert not any(s["cached"] for s in after.manifest["steps"])
     assert {s["fingerprint"] for s in after.manifest["steps"]}.isdisjoint(
         s["fingerprint"] for s in before.manifest["steps"])
+
+
+def test_a_new_card_makes_a_new_version_without_recomputing_a_step(project: Path) -> None:
+    """The card (license, citation) is what publish writes from the manifest, so it must be the version's."""
+    spec = project / "pipelines" / "tiny.yaml"
+    first = run(spec, build_dir=project / "b")
+    spec.write_text(spec.read_text() + "card: {license: cc-by-4.0, citation: '@misc{x}'}\n")
+    second = run(spec, build_dir=project / "b")
+    assert second.version_id != first.version_id
+    assert all(s["cached"] for s in second.manifest["steps"])
+    assert second.manifest["spec"]["card"]["license"] == "cc-by-4.0"

@@ -53,6 +53,7 @@ def test_valid_spec_orders_steps_and_reads_dependencies(project: Path) -> None:
          "duplicate step name"),
         ("name: bad", "name: bad\nmystery: 1", "mystery", "unknown key"),
         ("publish: [filtered]", "publish: []", "publish", "non-empty"),
+        ("name: bad", "name: bad\ncard: [mit]", "card", "a mapping of facts about the data"),
     ],
 )
 def test_invalid_specs_name_file_and_key(project: Path, old: str, new: str, key: str, problem: str) -> None:

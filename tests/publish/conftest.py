@@ -34,6 +34,8 @@ SPEC = {
     "sources": {"input": {"default": "data/sample/ultrafeedback", "doc": "raw UltraFeedback records"}},
     "steps": [{"name": "ingest", "polars": "ultrafeedback.ingest"}, {"name": "pairs", "sql": "sql/pairs.sql"}],
     "publish": ["preferences", "dropped", "mismatches"],
+    "card": {"source": "UltraFeedback", "license": "mit", "tags": ["ultrafeedback"],
+             "citation": "@misc{cui2023ultrafeedback, title={UltraFeedback}}"},
 }
 
 MESSAGE = pl.Struct({"role": pl.String, "content": pl.String})

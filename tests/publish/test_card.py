@@ -46,6 +46,19 @@ def test_front_matter_declares_configs_splits_and_row_counts(version_dir: Path, 
     assert features["chosen_index"]["dtype"] == "int32"
 
 
+def test_license_and_citation_come_from_the_specs_card(tmp_path: Path) -> None:
+    _, body = card_for(write_version(tmp_path / "uf"), tmp_path / "a")
+    assert "`mit`, as UltraFeedback." in body and "@misc{cui2023ultrafeedback" in body
+    spec = {**SPEC, "card": {"source": "nvidia/HelpSteer2", "license": "cc-by-4.0", "license_note": "Credit NVIDIA."}}
+    meta, body = card_for(write_version(tmp_path / "hs", spec=spec), tmp_path / "b")
+    assert meta["license"] == "cc-by-4.0" and "ultrafeedback" not in meta["tags"]
+    assert "`cc-by-4.0`, as nvidia/HelpSteer2. Credit NVIDIA." in body and "bibtex" not in body
+    bare = {k: v for k, v in SPEC.items() if k != "card"}
+    meta, body = card_for(write_version(tmp_path / "bare", spec=bare), tmp_path / "c")
+    assert meta["license"] == "other"
+    assert "The pipeline spec names no license" in body
+
+
 def test_body_gives_provenance_drop_reasons_and_spec(version_dir: Path, tmp_path: Path) -> None:
     v = Version.open(version_dir)
     _, body = card_for(version_dir, tmp_path)

@@ -5,8 +5,9 @@ out, or the source of the Python module that defines it), the values of the para
 fingerprints of the sources it reads and of the steps that made its input tables, the engine versions (a
 new DuckDB may change results) and the engine's own fingerprint version. So changing a binarization param
 re-runs binarization and what follows it, not the ingest. A version id covers the spec, all params and
-every step fingerprint; prose (`description`, `doc`, SQL comments) is left out so fixing a typo makes no
-new version.
+every step fingerprint; prose (`description`, `doc`, SQL comments) is left out so fixing a typo makes no new
+version. The spec's `card` (what a publisher says of the data: license, citation) is not prose: it is
+recorded in the manifest the card is written from, so a new card makes a new version (no step re-runs).
 
 CORE_FINGERPRINT_VERSION stands for what `notus.core` itself computes (how a step is run and written, how
 params are bound, what enters a fingerprint). Bump it whenever a change to the core changes a result for

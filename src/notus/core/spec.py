@@ -21,7 +21,7 @@ from notus.core.step import PolarsStep, SqlStep, get_step
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PIPELINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-TOP_KEYS = {"name", "description", "extends", "params", "sources", "steps", "publish", "audits"}
+TOP_KEYS = {"name", "description", "extends", "params", "sources", "steps", "publish", "audits", "card"}
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,7 @@ def _merged_document(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any]
     merged["steps"] = steps
     merged["publish"] = doc.get("publish", parent.get("publish"))
     merged["audits"] = list(dict.fromkeys([*(parent.get("audits") or []), *(doc.get("audits") or [])]))
+    merged["card"] = {**(parent.get("card") or {}), **(doc.get("card") or {})}
     merged["extends"] = str(doc["extends"])
     return merged, f"{parent_text}\n# --- extended by {path.name} ---\n{text}"
 
@@ -142,6 +143,10 @@ def _validate(path: Path, root: Path, doc: dict[str, Any], text: str) -> Pipelin
     name = doc.get("name")
     if not isinstance(name, str) or not _PIPELINE_NAME.match(name):
         raise SpecError(path, "name", "required: letters, digits, '-', '_' or '.'")
+    card = doc.get("card", {})
+    if not isinstance(card, dict) or not all(isinstance(k, str) for k in card):
+        raise SpecError(path, "card", "a mapping of facts about the data for whoever publishes it (license, "
+                        "citation, tags, ...)")
     params = _params(path, doc.get("params") or {})
     sources = _sources(path, doc.get("sources") or {})
     raw_steps = doc.get("steps")

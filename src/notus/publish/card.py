@@ -25,9 +25,11 @@ from datasets.info import DatasetInfosDict
 from notus.core.version import Version
 from notus.publish.layout import PRIMARY_TABLE, TableLayout
 
-LICENSE = "mit"  # UltraFeedback's license; the derived pairs inherit it
 TASK_CATEGORIES = ["text-generation"]
-TAGS = ["dpo", "preference", "rlhf", "ultrafeedback", "notus", "synthetic"]
+TAGS = ["dpo", "preference", "rlhf", "notus"]
+# What the pipeline spec's `card:` may say about its data (the source's license and citation); a spec
+# without it gets license "other" and no citation, which the card says plainly.
+DEFAULT_LICENSE = "other"
 HF_DATASET_URI = re.compile(r"^hf://datasets/(?P<repo>[^/@]+/[^/@]+)(?:@(?P<rev>[^/]+))?(?:/(?P<path>.*))?$")
 SIZE_CATEGORIES = (
     (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -58,17 +60,6 @@ COLUMN_DOCS = {
     "split": "`train` or `test` (the split the row is published in)",
 }
 
-CITATION = """@misc{cui2023ultrafeedback,
-  title={UltraFeedback: Boosting Language Models with High-quality Feedback},
-  author={Ganqu Cui and Lifan Yuan and Ning Ding and Guanming Yao and Wei Zhu and Yuan Ni
-          and Guotong Xie and Zhiyuan Liu and Maosong Sun},
-  year={2023},
-  eprint={2310.01377},
-  archivePrefix={arXiv},
-  primaryClass={cs.CL}
-}"""
-
-
 def render_card(version: Version, layouts: Sequence[TableLayout], repo_id: str) -> str:
     meta = card_metadata(version, layouts)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
@@ -85,10 +76,10 @@ def card_metadata(version: Version, layouts: Sequence[TableLayout]) -> dict[str,
     main_rows = next(t.rows for t in layouts if t.table == default)
     meta: dict[str, Any] = {
         "pretty_name": f"{version.pipeline} preferences ({version.version_id})",
-        "license": LICENSE,
-        "language": ["en"],
+        "license": str(card_facts(version).get("license") or DEFAULT_LICENSE),
+        "language": list(card_facts(version).get("language") or ["en"]),
         "task_categories": TASK_CATEGORIES,
-        "tags": TAGS,
+        "tags": list(dict.fromkeys([*TAGS, *(card_facts(version).get("tags") or [])])),
         "size_categories": [size_category(main_rows)],
     }
     hub_sources = sorted({m["repo"] for m in _hub_sources(version)})
@@ -200,16 +191,31 @@ def card_body(version: Version, layouts: Sequence[TableLayout], repo_id: str) ->
         spec_yaml(version).rstrip("\n"),
         "```",
         "",
-        "## License and citation",
-        "",
-        "MIT, as the source dataset UltraFeedback. If you use this data, cite UltraFeedback:",
-        "",
-        "```bibtex",
-        CITATION,
-        "```",
-        "",
+        *_license_section(version),
     ]
     return "\n".join(parts)
+
+
+def card_facts(version: Version) -> dict[str, Any]:
+    """The spec's `card:` mapping (license, license_note, source, citation, tags, language)."""
+    facts = (version.manifest.get("spec") or {}).get("card") or {}
+    return dict(facts) if isinstance(facts, dict) else {}
+
+
+def _license_section(version: Version) -> list[str]:
+    facts = card_facts(version)
+    license_id = str(facts.get("license") or DEFAULT_LICENSE)
+    source = str(facts.get("source") or "the source dataset")
+    lines = ["## License and citation", ""]
+    if license_id == DEFAULT_LICENSE and "license" not in facts:
+        lines.append("The pipeline spec names no license (`card: {license: ...}`): check the source dataset's terms "
+                     "before using or redistributing this data.")
+    else:
+        lines.append(f"`{license_id}`, as {source}." + (f" {facts['license_note']}" if facts.get("license_note")
+                                                        else ""))
+    if facts.get("citation"):
+        lines += ["", f"If you use this data, cite {source}:", "", "```bibtex", str(facts["citation"]).strip(), "```"]
+    return [*lines, ""]
 
 
 def _empty_tables(version: Version, layouts: Sequence[TableLayout]) -> list[str]:
