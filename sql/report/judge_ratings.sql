@@ -1,7 +1,8 @@
 -- The view every judge query starts from: each LLM judge's last word on each completion it was asked
 -- about (its latest set_score if it ever rated the completion, else its latest judge_failed), next to what
 -- the data says about that completion: the original critique overall_score and the rating mean.
--- Stale, invalid and retracted (withdrawn) lines say nothing about this input and are left out. A completion
+-- Only lines that judged this input count (applied, superseded, conflicting, a failed answer):
+-- stale, not_in_input, invalid and retracted (withdrawn) lines are left out. A completion
 -- that appears in several records (a repeated prompt) is described by its first record. One row per (judge,
 -- completion).
 WITH last AS (
@@ -9,7 +10,7 @@ WITH last AS (
            CASE WHEN action = 'set_score' THEN score END AS rating
     FROM verdicts
     WHERE author LIKE 'judge:%' AND action IN ('set_score', 'judge_failed')
-      AND status NOT IN ('stale', 'invalid', 'retracted')
+      AND status IN ('applied', 'superseded', 'conflicting', 'no_effect')
     QUALIFY row_number() OVER (PARTITION BY author, prompt_id, completion_index
                                ORDER BY action = 'set_score' DESC, created_at DESC, file DESC, line DESC) = 1
 ),

@@ -1,10 +1,11 @@
 -- Where a person and an LLM judge both scored a completion (set_score, each one's last word): the two scores,
--- one row per (judge, person, completion). Stale, invalid and retracted lines are left out.
+-- one row per (judge, person, completion). Only lines that judged this input count: stale, not_in_input,
+-- invalid and retracted lines are left out.
 WITH human AS (
     SELECT author, prompt_id, completion_index, score
     FROM verdicts
     WHERE author LIKE 'human:%' AND action = 'set_score'
-      AND status NOT IN ('stale', 'invalid', 'retracted')
+      AND status IN ('applied', 'superseded', 'conflicting', 'no_effect')
     QUALIFY row_number() OVER (PARTITION BY author, prompt_id, completion_index
                                ORDER BY created_at DESC, file DESC, line DESC) = 1
 )

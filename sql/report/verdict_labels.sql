@@ -6,6 +6,6 @@ SELECT author, prompt_id, completion_index,
                    WHEN 'set_pair' THEN 'set_pair:' || chosen_index || '>' || rejected_index
                    ELSE action END AS label
 FROM verdicts
-WHERE status NOT IN ('stale', 'invalid', 'no_effect', 'retracted') AND action NOT IN ('retract', 'judge_failed')
+WHERE status IN ('applied', 'superseded', 'conflicting') AND action NOT IN ('retract', 'judge_failed')
 QUALIFY row_number() OVER (PARTITION BY author, prompt_id, completion_index ORDER BY created_at DESC, file DESC,
                                         line DESC) = 1

@@ -106,7 +106,7 @@ def test_a_verdict_on_changed_text_is_stale_and_not_applied(tmp_path: Path) -> N
     version = run_curation(tmp_path, RECORDS, verdicts=[stale, unknown])
     assert chosen(version, 0)[0] == 0
     t = table(version, "verdicts").sort("line")
-    assert t["status"].to_list() == ["stale", "stale"]
+    assert t["status"].to_list() == ["stale", "not_in_input"]
     assert "response text changed" in t["detail"][0] and "no record" in t["detail"][1]
 
 

@@ -22,7 +22,7 @@ import polars as pl
 from notus.core.errors import DataError
 from notus.core.step import StepContext, polars_step
 from notus.verdicts.format import RETRACT, Verdict, VerdictError, read
-from notus.verdicts.resolve import APPLIED, INVALID, Entry, resolve
+from notus.verdicts.resolve import APPLIED, INVALID, NOT_IN_INPUT, STALE, Entry, resolve
 
 VERDICTS_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(), "line": pl.Int64(), "verdict_id": pl.String(), "action": pl.String(),
@@ -128,18 +128,20 @@ def _hashes(responses: pl.LazyFrame, keys: set[Key]) -> dict[Key, dict[str, list
     return out
 
 
-def _mismatch(v: Verdict, records: dict[str, list[int]], hashes: dict[Key, dict[str, list[int]]]) -> str | None:
-    """None if the verdict fits this input, else why not (it is then `stale`)."""
+def _mismatch(
+    v: Verdict, records: dict[str, list[int]], hashes: dict[Key, dict[str, list[int]]]
+) -> tuple[str, str] | None:
+    """None if the verdict fits this input, else its status (not_in_input, stale) and why."""
     if v.prompt_id not in records:
-        return "no record of this input has this prompt_id"
+        return NOT_IN_INPUT, "no record of this input has this prompt_id"
     named = ([(v.chosen_index, v.chosen_sha256), (v.rejected_index, v.rejected_sha256)] if v.action == "set_pair"
              else [(v.completion_index, v.response_sha256)] if v.completion_index is not None else [])
     for index, digest in named:
         texts = hashes.get((v.prompt_id, int(index or 0)), {})
         if not texts:
-            return f"the record has no completion {index}"
+            return STALE, f"the record has no completion {index}"
         if digest not in texts:
-            return f"completion {index}'s response text changed since the verdict (sha256 differs)"
+            return STALE, f"completion {index}'s response text changed since the verdict (sha256 differs)"
     return None
 
 

@@ -6,8 +6,10 @@ checking response hashes against the input, is done by the step on just the comp
 
 Rules, in order:
 1. A line that is not a valid verdict is `invalid` (with the reason) and changes nothing.
-2. A verdict that does not match this input is `stale`: its prompt_id is in no record, or the sha256 of the
-   response it names (for set_pair: of both) differs from the input's text at that index.
+2. A verdict about a prompt no record of this input has is `not_in_input` (a verdicts folder may serve
+   several datasets, or an older input). One whose record is here but whose response text is not — the
+   sha256 of the response it names (for set_pair: of both) differs from the input's text at that index, or
+   the record has no such completion — is `stale`.
 3. A `judge_failed` line is kept and shown (`no_effect`): a judge that failed decides nothing.
    A `retract` line (an undo) withdraws the verdict it names: that verdict is `retracted` and counts as
    never written, so the verdict before it on the same key is in effect again; the retract itself is
@@ -27,8 +29,8 @@ from dataclasses import dataclass
 
 from notus.verdicts.format import RETRACT, Verdict
 
-APPLIED, STALE, SUPERSEDED, CONFLICTING, NO_EFFECT, INVALID, RETRACTED = (
-    "applied", "stale", "superseded", "conflicting", "no_effect", "invalid", "retracted")
+APPLIED, STALE, SUPERSEDED, CONFLICTING, NO_EFFECT, INVALID, RETRACTED, NOT_IN_INPUT = (
+    "applied", "stale", "superseded", "conflicting", "no_effect", "invalid", "retracted", "not_in_input")
 
 
 @dataclass
@@ -56,9 +58,9 @@ def decision(v: Verdict) -> tuple[object, ...]:
     return (v.action,)
 
 
-def resolve(entries: Iterable[Entry], matches: Callable[[Verdict], str | None]) -> list[Entry]:
-    """Give every entry its status; `matches(v)` returns None when v fits the input, else why it does not.
-    Returns the entries in their original order."""
+def resolve(entries: Iterable[Entry], matches: Callable[[Verdict], tuple[str, str] | None]) -> list[Entry]:
+    """Give every entry its status; `matches(v)` returns None when v fits the input, else (NOT_IN_INPUT or
+    STALE, why). Returns the entries in their original order."""
     entries = list(entries)
     _retract(entries)
     by_key: dict[tuple[str, int | None], list[Entry]] = {}
@@ -70,7 +72,7 @@ def resolve(entries: Iterable[Entry], matches: Callable[[Verdict], str | None]) 
             continue
         problem = matches(e.verdict)
         if problem is not None:
-            e.status, e.detail = STALE, problem
+            e.status, e.detail = problem
         elif e.verdict.action == "judge_failed":
             e.status, e.detail = NO_EFFECT, "the judge gave no usable answer"
         else:
