@@ -163,7 +163,7 @@ def test_a_reviewers_verdicts_apply_to_any_dataset(sample: Path, versions: dict[
     dropped = table(hh2, "dropped").filter(pl.col("record_id") == victim["record_id"]).row(0, named=True)
     assert (dropped["reason"], dropped["detail"]) == ("reviewed", "off-topic (human:anna)")
     statuses = dict(table(hh2, "verdicts").select("action", "status").iter_rows())
-    assert statuses == {"drop_record": "applied", "set_pair": "stale"}  # the Nectar verdict names no HH prompt
+    assert statuses == {"drop_record": "applied", "set_pair": "not_in_input"}  # the Nectar verdict names no HH prompt
     n2 = Version.open(run_pipeline(REPO / "pipelines" / "nectar.yaml", build_dir=build, sets={"test_size": 0.1},
                                    sources={"input": str(sample / "nectar"), "verdicts": str(folder)}))
     row = table(n2, "preferences").filter(pl.col("record_id") == pick["record_id"]).row(0, named=True)
