@@ -12,15 +12,10 @@ NOTUS_LOCK_TIMEOUT=SECONDS makes a waiter give up with a one-line error instead 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
-from notus.core.errors import DataError
+from notus.core import locks
 
 GATE = ".gc.lock"
 
@@ -28,46 +23,14 @@ GATE = ".gc.lock"
 @contextlib.contextmanager
 def hold(root: Path, *, exclusive: bool, quiet: bool = False) -> Iterator[None]:
     """Hold the gate of the store at `root`: shared for a build or a pin, exclusive for gc."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / GATE, "a+") as fh:
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        try:
-            fcntl.flock(fh, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not quiet:
-                print(_waiting_message(fh, root, exclusive), file=sys.stderr, flush=True)
-            _wait(fh, mode, exclusive, root)
-        if exclusive:  # only gc writes its pid: a shared holder cannot own the file's contents
-            fh.seek(0)
-            fh.truncate()
-            fh.write(str(os.getpid()))
-            fh.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _waiting_message(fh: IO[str], root: Path, exclusive: bool) -> str:
     if exclusive:
-        return f"notus: a build is running in {root}; gc waits for it to finish…"
-    fh.seek(0)
-    holder = fh.read().strip() or "?"
-    return f"notus: `notus gc` (pid {holder}) is cleaning {root}; waiting for it…"
+        def waiting(holder: str) -> str:
+            return f"notus: a build is running in {root}; gc waits for it to finish…"
+    else:
+        def waiting(holder: str) -> str:
+            return f"notus: `notus gc` (pid {holder}) is cleaning {root}; waiting for it…"
 
-
-def _wait(fh: IO[str], mode: int, exclusive: bool, root: Path) -> None:
-    wait = os.environ.get("NOTUS_LOCK_TIMEOUT")
-    if not wait:
-        fcntl.flock(fh, mode)
-        return
-    deadline = time.monotonic() + float(wait)
-    while True:
-        try:
-            fcntl.flock(fh, mode | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                who = "a build" if exclusive else "`notus gc`"
-                raise DataError(f"{who} still holds the store {root} after {float(wait):g}s") from None
-            time.sleep(0.1)
+    who = "a build" if exclusive else "`notus gc`"
+    with locks.hold(root / GATE, exclusive=exclusive, waiting=None if quiet else waiting,
+                    gave_up=lambda s: f"{who} still holds the store {root} after {s:g}s"):
+        yield

@@ -10,12 +10,11 @@ own, so two pins at once do not lose each other's line.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from notus.core import gate
+from notus.core import gate, locks
 from notus.core.errors import UsageError
 from notus.core.store import TMP_PREFIX
 from notus.core.version import MANIFEST
@@ -76,9 +75,5 @@ def _write(pipeline_dir: Path, lines: list[str]) -> None:
 
 @contextlib.contextmanager
 def _locked(pipeline_dir: Path) -> Iterator[None]:
-    with gate.hold(pipeline_dir.parent, exclusive=False), open(pipeline_dir / ".pins.lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with gate.hold(pipeline_dir.parent, exclusive=False), locks.hold(pipeline_dir / ".pins.lock"):
+        yield

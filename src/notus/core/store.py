@@ -13,18 +13,14 @@ second one waits and says so.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from notus.core import gate
-from notus.core.errors import DataError
+from notus.core import gate, locks
 from notus.core.version import MANIFEST
 
 TMP_PREFIX = ".tmp-"
@@ -141,42 +137,13 @@ class Store:
     @contextlib.contextmanager
     def pipeline_lock(self, pipeline: str, quiet: bool = False) -> Iterator[None]:
         """Hold the pipeline's lock; a second run waits for the first and says so."""
-        folder = self.pipeline_dir(pipeline)
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / ".lock", "a+") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                fh.seek(0)
-                holder = fh.read().strip() or "?"
-                if not quiet:
-                    print(f"notus: another run of '{pipeline}' (pid {holder}) holds the lock; waiting for it…",
-                          file=sys.stderr, flush=True)
-                wait = os.environ.get("NOTUS_LOCK_TIMEOUT")
-                _blocking_lock(fh, float(wait) if wait else None, pipeline)
-            fh.seek(0)
-            fh.truncate()
-            fh.write(str(os.getpid()))
-            fh.flush()
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _blocking_lock(fh: Any, timeout: float | None, pipeline: str) -> None:
-    if timeout is None:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        return
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise DataError(f"another run of '{pipeline}' still holds the lock after {timeout:g}s") from None
-            time.sleep(0.1)
+        with locks.hold(
+            self.pipeline_dir(pipeline) / ".lock",
+            waiting=None if quiet else (
+                lambda pid: f"notus: another run of '{pipeline}' (pid {pid}) holds the lock; waiting for it…"),
+            gave_up=lambda s: f"another run of '{pipeline}' still holds the lock after {s:g}s",
+        ):
+            yield
 
 
 def link_or_copy(src: Path, dst: Path) -> None:
