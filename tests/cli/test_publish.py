@@ -6,6 +6,7 @@ import pytest
 from huggingface_hub import constants
 
 from notus.cli.main import main
+from notus.core import pins
 from notus.core.version import Version
 from tests.publish.conftest import ORG, TOKEN
 from tests.support.hub_server import HubServer
@@ -40,6 +41,8 @@ def test_publish_then_publish_again(hub: HubServer, version_dir: Path, capsys: p
     assert main(args) == 0
     second = capsys.readouterr()
     assert "nothing to do" in second.out
+    assert f"pinned notus/{version_dir.name}" in first.out  # gc keeps what the Hub tag names
+    assert pins.read(version_dir.parent) == {version_dir.name: f"published to {REPO}"}
     assert TOKEN not in first.out + first.err + second.out + second.err
     assert len(hub.repo(REPO).history(hub.repo(REPO).branches["main"])) == 2  # initial + one publish
 

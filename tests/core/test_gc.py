@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -140,6 +141,17 @@ def test_latest_pins_and_keep_version_are_kept_whatever_their_age(
     # latest counts as the most recent version, so --keep 1 leaves one version per pipeline
     collect(project, gc.Policy(keep=1))
     assert version_dirs(project) == {name(store["tiny", 2]), name(store["tiny2", 5])}
+
+
+def test_a_version_used_outside_the_store_is_pinned_only_where_it_lives_in_one(project: Path, tmp_path: Path) -> None:
+    built = build(project, "tiny", 1)
+    assert pins.keep_used(built, "tiny", "published to org/name\n  (twice)")
+    assert pins.read(built.parent) == {built.name: "published to org/name (twice)"}
+    assert not pins.keep_used(built, "tiny", "trained on by out/")  # already pinned: the first note stays
+    assert not pins.keep_used(built, "tiny2", "x")  # a folder that is not under its pipeline's name
+    copy = shutil.copytree(built, tmp_path / "elsewhere" / built.name)  # a copy outside any store
+    assert not pins.keep_used(copy, "tiny", "x")
+    assert not (copy.parent / pins.PINS).exists()
 
 
 def test_older_than_spares_young_versions(project: Path, store: dict[tuple[str, int], Path]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notus.core import pins
 from notus.core.errors import UsageError
 from notus.core.version import Version
 from notus.publish.client import DEFAULT_TIMEOUT, default_endpoint, hub_session, resolve_token
@@ -74,4 +75,6 @@ def main(args: argparse.Namespace) -> int:
     else:
         print(f"notus: {where} already has version {result.tag} (tag {result.tag}, commit {result.commit[:12]}); "
               "nothing to do")
+    if pins.keep_used(version.path, version.pipeline, f"published to {repo_id}"):
+        print(f"notus: pinned {version.pipeline}/{version.path.name} so that `notus gc` keeps it")
     return 0

@@ -48,6 +48,20 @@ def add(pipeline_dir: Path, vid: str, note: str = "") -> bool:
         return True
 
 
+def keep_used(version_dir: Path, pipeline: str, note: str) -> bool:
+    """Pin a version that something outside the store now depends on (a published dataset, a trained model).
+
+    WHY automatic: the Hub tag and a model's `training_data.json` name a version id; if `notus gc` removed
+    that version, the data behind them could only be rebuilt, not opened. Only a version that lives in a
+    store (BUILD/<pipeline>/<id>) is pinned; a copy elsewhere has no gc to be kept from. True when the pin
+    is new.
+    """
+    folder = version_dir.resolve()
+    if folder.parent.name != pipeline or not (folder / MANIFEST).is_file():
+        return False
+    return add(folder.parent, folder.name, note=" ".join(note.split()))
+
+
 def remove(pipeline_dir: Path, vid: str) -> bool:
     """Unpin `vid`; False if it was not pinned. Comment lines and other pins are kept as written."""
     with _locked(pipeline_dir):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from notus.core import pins
 from notus.core.errors import DataError, UsageError, first_line
 from notus.train.chat_template import KEEP_MODEL_TEMPLATE, TEMPLATES
 from notus.train.config import TrainConfig, build_dpo_config, load_config
@@ -130,6 +131,7 @@ def train(
     out = Path(output_dir) if output_dir else default_output_dir(cfg, version.version_id)
     if (out / "training_data.json").exists() and not overwrite:
         raise UsageError(f"{out}: holds a finished run; pass --overwrite or choose another --output")
+    pins.keep_used(version.path, version.pipeline, f"trained on by {out}")  # before gc could take it mid-run
     args = build_dpo_config(cfg, out)
     check_world_size(args)
     tokenizer = load_tokenizer(cfg)
