@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from notus.ingest.canonical import MESSAGE
 from notus.ingest.canonical import SCHEMAS as CANONICAL
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "prompts": pa.schema([
-        ("record_id", pa.int64()), ("prompt_id", pa.string()), ("source", pa.string()), ("prompt", pa.string()),
-        ("conversation", pa.list_(MESSAGE)), ("n_completions", pa.int32()), ("record_hash", pa.string()),
-        ("file", pa.string()), ("line", pa.int64()),
-    ]),
+    "prompts": CANONICAL["prompts"],  # nothing of its own: one user turn, the canonical columns
     "responses": pa.schema([
         ("record_id", pa.int64()), ("prompt_id", pa.string()), ("completion_index", pa.int32()),
         ("model", pa.string()), ("principle", pa.string()), ("response", pa.string()), ("critique", pa.string()),
