@@ -44,8 +44,8 @@ def test_a_verdict_needs_the_csrf_token_and_json(running: Running, client: httpx
     body = {"action": "completion_defective", "record_id": 0, "completion_index": 1}
     assert client.post("/api/verdict", json=body).status_code == 403
     assert client.post("/api/verdict", json=body, headers={"X-CSRF-Token": "guess"}).status_code == 403
-    form = client.post("/api/verdict", content=b"action=x", headers={**csrf(running),
-                                                                      "Content-Type": "application/x-www-form-urlencoded"})
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+    form = client.post("/api/verdict", content=b"action=x", headers={**csrf(running), **form_type})
     assert form.status_code == 415
     assert running.verdict_lines() == []
     ok = client.post("/api/verdict", json=body, headers=csrf(running))

@@ -4,6 +4,7 @@ queues and writes verdicts. Prints the URL (and, off loopback, the access token)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 from pathlib import Path
 
@@ -51,8 +52,6 @@ def main(args: argparse.Namespace) -> int:
     if review.guard.token:
         print(f"access token (required on every request): {review.guard.token}")
     print(url(review, sock), flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a reviewer stops the app
         Server(review, sock, log_level="warning").run()
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -88,7 +88,8 @@ def create_app(review: Review) -> Starlette:
         total, reviewed = review.data.count(replace(f, status="all"))
         shown, _ = review.data.count(f)
         return render("queue.html", request, f=f, rows=review.data.page(f, offset), offset=offset, shown=shown,
-                      total=total, reviewed=reviewed, choices=review.data.choices(), done=request.query_params.get("done"))
+                      total=total, reviewed=reviewed, choices=review.data.choices(),
+                      done=request.query_params.get("done"))
 
     def record_page(request: Request) -> Response:
         review.refresh()
@@ -97,7 +98,8 @@ def create_app(review: Review) -> Starlette:
         if record is None:
             raise RequestError("no such record in this version", 404)
         ci = request.query_params.get("ci", "")
-        focus = _whole(ci, "ci") if ci else (record["completions"][0]["completion_index"] if record["completions"] else 0)
+        first = record["completions"][0]["completion_index"] if record["completions"] else 0
+        focus = _whole(ci, "ci") if ci else first
         live = [v for v in review.ledger.live() if v.prompt_id == record["prompt_id"]]
         unapplied = [v for v in live if v.verdict_id not in review.data.version_verdict_ids]
         total, reviewed = review.data.count(replace(f, status="all"))

@@ -117,9 +117,8 @@ class ReviewData:
     def choices(self) -> dict[str, list[str]]:
         """The values the source, model and reason filters offer."""
         return {
-            "source": [s for (s,) in self._rows("SELECT DISTINCT source FROM comp WHERE source IS NOT NULL ORDER BY 1")],
-            "model": [m for (m,) in self._rows("SELECT DISTINCT model FROM comp WHERE model IS NOT NULL ORDER BY 1")],
-            "reason": [r for (r,) in self._rows("SELECT DISTINCT reason FROM mism ORDER BY 1")],
+            name: [v for (v,) in self._rows(f"SELECT DISTINCT {name} FROM {table} WHERE {name} IS NOT NULL ORDER BY 1")]
+            for name, table in (("source", "comp"), ("model", "comp"), ("reason", "mism"))
         }
 
     def record(self, record_id: int) -> dict[str, Any] | None:

@@ -88,6 +88,10 @@ function queuePage() {
       location.reload();
     } catch (e) { /* shown */ }
   };
+  // leave empty filters out of the URL, so it stays short enough to read and share
+  document.getElementById("filters").addEventListener("submit", (event) => {
+    event.target.querySelectorAll("input, select").forEach((el) => { if (el.value === "") el.disabled = true; });
+  });
   document.querySelectorAll("[data-bulk]").forEach((b) => b.addEventListener("click", () => bulk(b.dataset.bulk)));
   document.addEventListener("keydown", (event) => {
     if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
