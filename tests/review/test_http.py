@@ -154,3 +154,20 @@ def test_off_loopback_a_token_is_required_on_every_request(tmp_path: Path) -> No
 def test_a_non_loopback_host_needs_allow_remote(running: Running) -> None:
     with pytest.raises(UsageError, match="--allow-remote"):
         open_review(running.review.data.version, None, running.verdicts, "tester", "0.0.0.0")
+
+
+def test_the_page_opens_on_the_first_queue_with_work_left(running: Running, client: httpx2.Client) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/queue?queue=review_needed"
+    client.post("/api/bulk", json={"action": "completion_ok", "filters": {"queue": "review_needed"}, "expected": 4},
+                headers=csrf(running))
+    assert client.get("/", follow_redirects=False).headers["location"] == "/queue?queue=mismatches"
+
+
+def test_an_empty_review_needed_queue_says_how_to_fill_it(tmp_path: Path) -> None:
+    unrepaired = Running(tmp_path, pipeline="zephyr")  # built with repair=false: nothing in the band
+    try:
+        page = httpx2.get(f"{unrepaired.base}/queue?queue=review_needed", timeout=30).text
+        assert 'id="hint"' in page and "--set repair=true" in page
+        assert 'id="hint"' not in httpx2.get(f"{unrepaired.base}/queue?queue=everything", timeout=30).text
+    finally:
+        unrepaired.server.stop()

@@ -57,6 +57,11 @@ class Review:
         """Verdict lines in the folder that the served version has not applied yet."""
         return sum(1 for v in self.ledger.lines() if v.verdict_id not in self.data.version_verdict_ids)
 
+    def first_queue(self) -> str:
+        """Where the page opens: the first queue with something left to review."""
+        progress = self.data.progress()
+        return next((q for q in self.data.queues if progress[q][0] < progress[q][1]), self.data.queues[0])
+
     def follow_rebuild(self) -> None:
         """After a successful rebuild, serve the new version (once)."""
         with self._switch:
@@ -163,7 +168,7 @@ def create_app(review: Review) -> Starlette:
         return JSONResponse({**review.rebuild.status(), "version_id": review.data.version.version_id})
 
     routes = [
-        Route("/", lambda r: RedirectResponse("/queue?" + Filters(queue=review.data.queues[0]).query_string(), 303)),
+        Route("/", lambda r: RedirectResponse("/queue?" + Filters(queue=review.first_queue()).query_string(), 303)),
         Route("/queue", queue_page), Route("/record/{record_id}", record_page), Route("/next", next_member),
         Route("/api/verdict", post_verdict, methods=["POST"]), Route("/api/bulk", post_bulk, methods=["POST"]),
         Route("/api/undo", post_undo, methods=["POST"]), Route("/api/count", count),
