@@ -4,13 +4,17 @@ bulk selection, text search, chosen_differs, and the record view's contents."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from notus.cli.main import main
+from notus.core.runner import run
 from notus.core.version import Version
 from notus.review.data import ReviewData
 from notus.review.filters import Filters, RequestError
 from tests.review.conftest import BAND, IMG_RESPONSE, SCRIPT_PROMPT
+from tests.support.paths import REPO
 
 
 @pytest.fixture
@@ -121,3 +125,22 @@ def test_bad_filters_are_refused_with_one_line() -> None:
         Filters.parse({"queue": "everything", "sort": "record_id; --"}, queues)
     assert Filters.parse({"queue": "everything", "desc": "1", "q": "x"}, queues).query_string() == \
         "queue=everything&q=x&desc=1"
+
+
+@pytest.mark.parametrize(("shape", "schema", "pipeline"), [("rated", "helpsteer2", "helpsteer2"),
+                                                          ("ranked", "nectar", "nectar")])
+def test_other_shapes_open_with_their_own_aspects(tmp_path: Path, shape: str, schema: str, pipeline: str) -> None:
+    assert main(["sample", "--shape", shape, "--prompts", "20", "--seed", "3", "--out", str(tmp_path / "s")]) == 0
+    (tmp_path / "v").mkdir()
+    built = run(REPO / "pipelines" / f"{pipeline}.yaml", build_dir=tmp_path / "build",
+                sources={"input": str(tmp_path / "s" / schema), "verdicts": str(tmp_path / "v")},
+                catalog=tmp_path / "c.duckdb")
+    data = ReviewData(Version.open(built.version_dir))
+    try:
+        first = data.page(Filters(queue="everything"))[0]
+        record = data.record(first["record_id"])
+        assert record is not None and record["completions"]
+        aspects = [a for a, _ in record["completions"][0]["ratings"]]
+        assert aspects and not set(aspects) & {"instruction_following", "honesty"}
+    finally:
+        data.close()

@@ -21,6 +21,7 @@ from notus.review.filters import Filters
 from notus.review.tables import connect
 
 PAGE_SIZE = 50
+ULTRAFEEDBACK_ASPECTS = ("helpfulness", "honesty", "instruction_following", "truthfulness")
 _REVIEWED = ("EXISTS (SELECT 1 FROM live l WHERE l.prompt_id = i.prompt_id AND (l.completion_index IS NULL "
              "OR i.completion_index IS NULL OR l.completion_index = i.completion_index))")
 _STATUS = {"pending": "NOT reviewed", "reviewed": "reviewed", "all": "TRUE"}
@@ -129,13 +130,14 @@ class ReviewData:
         if not prompt:
             return None
         completions = self._dicts(
-            "SELECT c.*, r.response, r.critique, r.principle FROM comp c LEFT JOIN responses r "
+            "SELECT c.*, r.response, r.critique FROM comp c LEFT JOIN responses r "
             "ON r.record_id = c.record_id AND r.completion_index = c.completion_index "
             "WHERE c.record_id = ? ORDER BY c.completion_index", [record_id])
         flags = self._dicts("SELECT completion_index, reason, evidence FROM mism WHERE record_id = ? "
                             "ORDER BY completion_index, reason", [record_id])
         for c in completions:
             c["flags"] = [f for f in flags if f["completion_index"] == c["completion_index"]]
+            c["ratings"] = _ratings(c)
         return {
             **prompt[0],
             "completions": completions,
@@ -147,6 +149,13 @@ class ReviewData:
             "verdicts": self._dicts("SELECT * FROM vver WHERE prompt_id = ? ORDER BY created_at",
                                     [prompt[0]["prompt_id"]]),
         }
+
+
+def _ratings(completion: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(aspect, rating) pairs: UltraFeedback's four columns, or the other shapes' `aspect_ratings` list."""
+    if completion.get("aspect_ratings") is not None:
+        return [(a["aspect"], a["rating"]) for a in completion["aspect_ratings"]]
+    return [(a, completion[a]) for a in ULTRAFEEDBACK_ASPECTS if a in completion]
 
 
 def _first(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
