@@ -92,14 +92,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Version, Version]:
 
 
 class Running:
-    """A real uvicorn server on a loopback port, serving a fresh build with its own verdicts folder."""
+    """A real uvicorn server on a loopback port, serving a fresh build (compared with zephyr's) with its own
+    verdicts folder."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", allow_remote: bool = False,
                  pipeline: str = "notus") -> None:
         self.root = root
         self.verdicts = root / "verdicts"
         version = build(root, pipeline)
-        self.review = open_review(version, None, self.verdicts, "tester", host, allow_remote, cwd=REPO)
+        other = build(root, "zephyr") if pipeline == "notus" else None  # for chosen_differs and the pairs shown
+        self.review = open_review(version, other, self.verdicts, "tester", host, allow_remote, cwd=REPO)
         self.server = Server(self.review, bind(host, 0)).start()
         self.base = f"http://{host}:{self.server.sock.getsockname()[1]}"
 
