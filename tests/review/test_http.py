@@ -11,9 +11,10 @@ import httpx2
 import pytest
 
 from notus.core.errors import UsageError
+from notus.report.build import write_report
 from notus.review.security import CSP
 from notus.review.serve import open_review
-from tests.review.conftest import Running
+from tests.review.conftest import Running, build
 
 
 @pytest.fixture
@@ -171,3 +172,30 @@ def test_an_empty_review_needed_queue_says_how_to_fill_it(tmp_path: Path) -> Non
         assert 'id="hint"' not in httpx2.get(f"{unrepaired.base}/queue?queue=everything", timeout=30).text
     finally:
         unrepaired.server.stop()
+
+
+def test_a_rebuild_from_the_page_applies_every_verdict_and_the_report_shows_them(
+        running: Running, client: httpx2.Client, tmp_path: Path) -> None:
+    old = running.review.data.version.version_id
+    for body in ({"action": "set_score", "record_id": 0, "completion_index": 1, "score": 2},
+                 {"action": "completion_defective", "record_id": 1, "completion_index": 0},
+                 {"action": "set_pair", "record_id": 6, "chosen_index": 1, "rejected_index": 0, "note": "by hand"}):
+        assert client.post("/api/verdict", json=body, headers=csrf(running)).status_code == 200
+    assert client.post("/api/rebuild", json={}, headers=csrf(running)).json()["state"] == "running"
+    assert running.review.rebuild is not None
+    running.review.rebuild.wait(120)
+    status = client.get("/api/rebuild").json()  # the poll that moves the app to the new version
+    assert status["state"] == "done" and status["version_id"] != old
+    new = running.review.data.version
+    assert new.version_id == status["version_id"] and running.review.pending() == 0
+    applied = new.scan("verdicts").collect()
+    assert sorted(applied["status"].to_list()) == ["applied"] * 3
+    completions = new.scan("completions").collect().to_dicts()
+    fixed = next(c for c in completions if (c["record_id"], c["completion_index"]) == (0, 1))
+    assert fixed["fixed_overall_score"] == 2.0 and not fixed["review_needed"]
+    pair = new.scan("preferences").collect().filter(record_id=6).to_dicts()[0]
+    assert (pair["chosen_index"], pair["rejected_index"]) == (1, 0)
+    # the same verdicts rebuild to the same version id
+    assert build(running.root).version_id == new.version_id
+    report = write_report(new.path, out=tmp_path / "report").read_text()
+    assert "human:tester" in report[report.index("## Verdicts"):]
