@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import traceback
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -26,49 +24,14 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from notus.core.version import Version
 from notus.review import actions
-from notus.review.data import PAGE_SIZE, ReviewData
+from notus.review.data import PAGE_SIZE
 from notus.review.filters import Filters, RequestError
 from notus.review.highlight import marked, phrases
-from notus.review.ledger import Ledger
 from notus.review.rebuild import Rebuild, command
-from notus.review.security import Guard
+from notus.review.session import Review
 
 MAX_BODY = 64 * 1024
-
-
-@dataclass
-class Review:
-    """What the app serves: the version (replaced after a rebuild), the verdicts folder, the guard."""
-
-    data: ReviewData
-    ledger: Ledger
-    guard: Guard
-    cwd: Path
-    rebuild: Rebuild | None = None
-    _switch: threading.Lock = field(default_factory=threading.Lock)
-
-    def refresh(self) -> None:
-        """Reread the verdicts folder (another reviewer or a judge may have written) into the queries."""
-        self.data.set_live((v.prompt_id, v.completion_index) for v in self.ledger.live())
-
-    def pending(self) -> int:
-        """Verdict lines in the folder that the served version has not applied yet."""
-        return sum(1 for v in self.ledger.lines() if v.verdict_id not in self.data.version_verdict_ids)
-
-    def first_queue(self) -> str:
-        """Where the page opens: the first queue with something left to review."""
-        progress = self.data.progress()
-        return next((q for q in self.data.queues if progress[q][0] < progress[q][1]), self.data.queues[0])
-
-    def follow_rebuild(self) -> None:
-        """After a successful rebuild, serve the new version (once)."""
-        with self._switch:
-            job = self.rebuild
-            if job and job.state == "done" and job.folder and Version.open(job.folder).path != self.data.version.path:
-                self.data = ReviewData(Version.open(job.folder), self.data.other)
-                self.refresh()
 
 
 def create_app(review: Review) -> Starlette:
@@ -76,7 +39,7 @@ def create_app(review: Review) -> Starlette:
     env.filters["marked"] = marked
     env.globals.update(phrases=phrases)
 
-    def render(name: str, request: Request, **context: Any) -> HTMLResponse:
+    def render(name: str, **context: Any) -> HTMLResponse:
         data = review.data
         context.update(data=data, version=data.version, other=data.other, progress=data.progress(),
                        pending=review.pending(), csrf=review.guard.csrf, author=review.ledger.author,
@@ -92,7 +55,7 @@ def create_app(review: Review) -> Starlette:
         offset = _whole(request.query_params.get("offset", "0"), "offset")
         total, reviewed = review.data.count(replace(f, status="all"))
         shown, _ = review.data.count(f)
-        return render("queue.html", request, f=f, rows=review.data.page(f, offset), offset=offset, shown=shown,
+        return render("queue.html", f=f, rows=review.data.page(f, offset), offset=offset, shown=shown,
                       total=total, reviewed=reviewed, choices=review.data.choices(),
                       done=request.query_params.get("done"))
 
@@ -108,7 +71,7 @@ def create_app(review: Review) -> Starlette:
         live = [v for v in review.ledger.live() if v.prompt_id == record["prompt_id"]]
         unapplied = [v for v in live if v.verdict_id not in review.data.version_verdict_ids]
         total, reviewed = review.data.count(replace(f, status="all"))
-        return render("record.html", request, f=f, record=record, focus=focus, unapplied=unapplied,
+        return render("record.html", f=f, record=record, focus=focus, unapplied=unapplied,
                       ci=ci, total=total, reviewed=reviewed)
 
     def next_member(request: Request) -> Response:

@@ -39,6 +39,7 @@ class Ledger:
     author: str  # human:<name>
     _batches: list[list[Verdict]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _parsed: dict[Path, tuple[tuple[int, int], list[Verdict]]] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -47,10 +48,17 @@ class Ledger:
         return self.folder / f"human-{name}.jsonl"
 
     def lines(self) -> list[Verdict]:
-        """Every well-formed line of every file in the folder (a malformed one is the build's to report)."""
+        """Every well-formed line of every file in the folder (a malformed one is the build's to report).
+        A file is parsed again only when its size or mtime changed: a judge's file can hold many lines."""
         found: list[Verdict] = []
         for path in sorted(self.folder.glob("*.jsonl")) if self.folder.is_dir() else ():
-            found += [v for _, v in read(path) if not isinstance(v, VerdictError)]
+            stat = path.stat()
+            key = (stat.st_size, stat.st_mtime_ns)
+            cached = self._parsed.get(path)
+            if cached is None or cached[0] != key:
+                cached = (key, [v for _, v in read(path) if not isinstance(v, VerdictError)])
+                self._parsed[path] = cached
+            found += cached[1]
         return found
 
     def live(self) -> list[LiveVerdict]:

@@ -16,10 +16,11 @@ import uvicorn
 
 from notus.core.errors import UsageError
 from notus.core.version import Version
-from notus.review.app import Review, create_app
+from notus.review.app import create_app
 from notus.review.data import ReviewData
 from notus.review.ledger import Ledger, checked_author
 from notus.review.security import Guard, is_loopback
+from notus.review.session import Review
 from notus.review.tables import MissingTable
 from notus.verdicts.format import VerdictError
 
