@@ -3,6 +3,9 @@ loopback, and turns mistakes into one line and exit code 2."""
 
 from __future__ import annotations
 
+import json
+import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -74,3 +77,19 @@ def test_mistakes_are_one_line_and_exit_2(version: Version, args: list[str], mes
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
+
+
+def test_a_verdict_acknowledged_before_a_kill_is_in_the_file(version: Version, tmp_path: Path) -> None:
+    with serve([str(version.path), "--port", "0", "--author", "kim", "--verdicts-dir", str(tmp_path / "v")]) as (
+            proc, printed):
+        url = printed[-1].rstrip("/")
+        page = httpx2.get(f"{url}/record/5?queue=everything", timeout=30).text
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert token
+        answer = httpx2.post(f"{url}/api/verdict", json={"action": "drop_record", "record_id": 5},
+                             headers={"X-CSRF-Token": token.group(1)}, timeout=30)
+        assert answer.status_code == 200
+        proc.send_signal(signal.SIGKILL)  # no shutdown, no flush at exit
+        proc.wait(10)
+    (line,) = (tmp_path / "v" / "human-kim.jsonl").read_text().splitlines()
+    assert json.loads(line)["verdict_id"] == answer.json()["saved"][0]
