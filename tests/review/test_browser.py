@@ -136,6 +136,12 @@ def test_review_needed_goes_to_zero_by_keyboard_alone(page: Any, running: Runnin
     page.goto(f"{running.base}/queue?queue=review_needed")
     assert page.locator("nav a[data-queue=review_needed] small").inner_text() == "0/4"
     page.keyboard.press("Enter")
+    page.wait_for_url("**/record/0?**ci=1**")
+    page.keyboard.press("o")
+    page.wait_for_url("**/record/1?**")
+    page.keyboard.press("u")  # undo goes back to the record just decided
+    page.wait_for_url("**/record/0?**ci=1**")
+    assert actions(running) == ["completion_ok", "retract"]
     for key in ("d", "o", "2", "s"):  # defective; ok; focus the 2nd completion of record 3; type a score
         page.wait_for_url("**/record/**")
         before = page.url
@@ -152,7 +158,7 @@ def test_review_needed_goes_to_zero_by_keyboard_alone(page: Any, running: Runnin
         page.wait_for_url(lambda url, before=before: url != before)
     page.wait_for_selector("#done")
     assert page.locator("nav a[data-queue=review_needed] small").inner_text() == "4/4"
-    assert actions(running) == ["completion_defective", "completion_ok", "completion_defective", "set_score"]
+    assert actions(running)[2:] == ["completion_defective", "completion_ok", "completion_defective", "set_score"]
     assert running.verdict_lines()[-1]["score"] == 4.0
     page.goto(f"{running.base}/record/2?queue=mismatches&ci=0")
     page.screenshot(path=str(IMAGES / "review-record.png"), full_page=True)

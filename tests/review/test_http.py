@@ -199,3 +199,11 @@ def test_a_rebuild_from_the_page_applies_every_verdict_and_the_report_shows_them
     assert build(running.root).version_id == new.version_id
     report = write_report(new.path, out=tmp_path / "report").read_text()
     assert "human:tester" in report[report.index("## Verdicts"):]
+
+
+def test_undoing_one_verdict_names_its_record_for_the_page_to_return_to(running: Running,
+                                                                        client: httpx2.Client) -> None:
+    client.post("/api/verdict", json={"action": "completion_ok", "record_id": 4, "completion_index": 0},
+                headers=csrf(running))
+    undo = client.post("/api/undo", json={}, headers=csrf(running)).json()
+    assert (undo["undone"], undo["record_id"], undo["completion_index"]) == (1, 4, 0)

@@ -111,8 +111,10 @@ def create_app(review: Review) -> Starlette:
         if not undone:
             raise RequestError("nothing to undo in this session", 409)
         review.refresh()
-        first = undone[0]
-        return JSONResponse({"undone": len(undone), "prompt_id": first.prompt_id, "pending": review.pending()})
+        first = undone[0]  # one verdict undone: the page goes back to its record, to decide again
+        record_id = review.data.record_id(first.prompt_id) if len(undone) == 1 else None
+        return JSONResponse({"undone": len(undone), "record_id": record_id,
+                             "completion_index": first.completion_index, "pending": review.pending()})
 
     def count(request: Request) -> Response:
         review.refresh()

@@ -122,6 +122,11 @@ class ReviewData:
             for name, table in (("source", "comp"), ("model", "comp"), ("reason", "mism"))
         }
 
+    def record_id(self, prompt_id: str) -> int | None:
+        """The first record with this prompt (a verdict names prompts, pages name records)."""
+        ((found,),) = self._rows("SELECT min(record_id) FROM comp WHERE prompt_id = ?", [prompt_id])
+        return None if found is None else int(found)
+
     def record(self, record_id: int) -> dict[str, Any] | None:
         """One record in full: prompt, completions with texts, ratings, flags and evidence, each rule's pair,
         why it was dropped, contamination, and the verdicts the version applied."""

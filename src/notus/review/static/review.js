@@ -42,7 +42,12 @@ async function undo() {
   try {
     const r = await post("/api/undo");
     say(`undone: ${r.undone} verdict(s)`);
-    location.reload();
+    if (body.dataset.view === "record" && r.record_id !== null) {
+      const ci = r.completion_index === null ? "" : `&ci=${r.completion_index}`;
+      location.href = `/record/${r.record_id}?${qs}${ci}`;
+    } else {
+      location.reload();
+    }
   } catch (e) { /* the message is shown */ }
 }
 
