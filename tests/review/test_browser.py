@@ -101,7 +101,12 @@ def test_filter_bulk_undo_keyboard_and_rebuild(page: Any, running: Running) -> N
     page.wait_for_url("**/record/1?**ci=0**")  # next pending item
     lines = running.verdict_lines()
     assert lines[-1]["action"] == "drop_record" and lines[-1]["prompt_id"] == lines[0]["prompt_id"]
-    assert int(page.locator("#pending").get_attribute("data-pending")) == 5
+    for key in ("2", "c", "1", "r", "p"):  # record 1: the 2nd completion chosen, the 1st rejected
+        page.keyboard.press(key)
+    page.wait_for_url("**/record/3?**")
+    last = running.verdict_lines()[-1]
+    assert (last["action"], last["chosen_index"], last["rejected_index"]) == ("set_pair", 1, 0)
+    assert int(page.locator("#pending").get_attribute("data-pending")) == 6
     # rebuild from the page: the version id changes and record 0 leaves preferences as `reviewed`
     old = page.locator("#version").get_attribute("data-version-id")
     page.click("#rebuild")
@@ -110,7 +115,9 @@ def test_filter_bulk_undo_keyboard_and_rebuild(page: Any, running: Running) -> N
     assert new.version_id == page.locator("#version").get_attribute("data-version-id") != old
     dropped = new.scan("dropped").filter(pl.col("record_id") == 0).collect()
     assert dropped["reason"].to_list() == ["reviewed"]
-    assert 0 not in new.scan("preferences").collect()["record_id"].to_list()
+    preferences = new.scan("preferences").collect()
+    assert 0 not in preferences["record_id"].to_list()
+    assert preferences.filter(pl.col("record_id") == 1).select("chosen_index", "rejected_index").row(0) == (1, 0)
     assert "every verdict is in this version" in page.locator("#pending").inner_text()
     assert page.problems == []
 
