@@ -16,7 +16,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "core": ("notus.core",),
     "plugin": ("notus.ingest", "notus.hub", "notus.verdicts", "notus.ultrafeedback", "notus.decontamination",
                "notus.sample", "notus.preference"),
-    "capability": ("notus.report", "notus.publish", "notus.train", "notus.judge"),
+    "capability": ("notus.report", "notus.publish", "notus.train", "notus.judge", "notus.review"),
     "command": ("notus.cli", "notus.bench"),
 }
 # what a package may import besides itself, the package root (`notus`, its version) and the core

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from notus.bench import review as bench_review
 from notus.bench.measure import Measurement, measure
 from notus.core.version import Version
 
@@ -33,6 +34,9 @@ TARGETS = {
     "notus_640k_peak_rss_mb": ("<=", 4096.0),
     "noop_rebuild_s": ("<=", 1.0),
     "decontamination_64k_s": ("<=", 3.0),
+    "review_first_page_s": ("<=", 1.0),  # notus review on the 64k build (notus.bench.review)
+    "review_next_record_s": ("<=", 0.2),
+    "review_rss_growth_mb": ("<=", 50.0),
 }
 
 
@@ -61,6 +65,7 @@ def main() -> int:
     results.append(notus_small)
     results.append(measure("noop_rebuild", run))
     extra["per_step_s"] = step_seconds(build / "notus" / "latest")  # type: ignore[assignment]
+    extra["review"] = bench_review.measure(build / "notus" / "latest")  # type: ignore[assignment]
 
     benchmarks = SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else small.parent / "benchmarks"
     cleaned = measure(f"notus_cleaned_{label(n)}", [
@@ -137,6 +142,7 @@ def summarise(results: list[Measurement], extra: dict, n: int, scale: int) -> di
         ratios["notus_640k_vs_64k"] = by[f"notus_{big}"].wall_s / by[f"notus_{small}"].wall_s
         ratios["notus_640k_peak_rss_mb"] = by[f"notus_{big}"].peak_rss_mb
         ratios["notus_640k_vs_floor"] = by[f"notus_{big}"].wall_s / by[f"floor_{big}"].wall_s
+    ratios.update({f"review_{k}": v for k, v in extra.get("review", {}).items() if f"review_{k}" in TARGETS})
     verdicts = {}
     for key, (op, bound) in TARGETS.items():
         if key in ratios:

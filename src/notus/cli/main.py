@@ -19,7 +19,7 @@ from notus.core.errors import NotusError
 
 # Each name is a module notus.cli.<name> with `register(subparsers)`; order is the --help order.
 COMMANDS = ("run", "versions", "show", "query", "plugins", "sample", "report", "publish", "train", "gc", "pin",
-            "judge")
+            "judge", "review")
 
 
 class _Parser(argparse.ArgumentParser):
