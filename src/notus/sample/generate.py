@@ -69,6 +69,7 @@ from notus import __version__
 from notus.core.errors import UsageError
 from notus.sample import benchmarks as bench
 from notus.sample.benchmarks import BenchmarkItem
+from notus.sample.compact import shorten
 from notus.sample.plan import DUP_RECORD, make_plan
 from notus.sample.records import RecordBuilder, TruthRow
 from notus.sample.writers import FORMATS, Payload, ShardWriter, TruthWriter, encode_chunk
@@ -106,6 +107,7 @@ class _Settings:
     benchmark_dirs: tuple[Path, ...]
     synthetic: bool
     contamination_rate: float
+    short_records: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,23 +153,25 @@ def _builder(settings: _Settings) -> RecordBuilder:
     return RecordBuilder(settings.seed, plan, benchmarks, tqa_items)
 
 
-def _make_chunk(builder: RecordBuilder, fmt: str, start: int, stop: int) -> _Chunk:
+def _make_chunk(builder: RecordBuilder, settings: _Settings, start: int, stop: int) -> _Chunk:
     records, rows, keys, completions = [], [], [], 0
     for rid in range(start, stop):
         record, record_rows = builder.build(rid)
+        if settings.short_records:
+            record = shorten(record)
         records.append(record)
         rows.append(record_rows)
         keys.append(hashlib.blake2b(record["instruction"].encode("utf-8"), digest_size=12).digest())
         completions += len(record["completions"])
-    return _Chunk(encode_chunk(records, fmt), len(records), completions, keys, rows)
+    return _Chunk(encode_chunk(records, settings.fmt), len(records), completions, keys, rows)
 
 
-_WORKER: tuple[RecordBuilder, str] | None = None
+_WORKER: tuple[RecordBuilder, _Settings] | None = None
 
 
 def _worker_init(settings: _Settings) -> None:
     global _WORKER
-    _WORKER = (_builder(settings), settings.fmt)
+    _WORKER = (_builder(settings), settings)
 
 
 def _worker_chunk(bounds: tuple[int, int]) -> _Chunk:
@@ -182,7 +186,7 @@ def _chunks(settings: _Settings, builder: RecordBuilder, tasks: list[tuple[int, 
     which bounds memory however many records there are."""
     if jobs <= 1:
         for start, stop in tasks:
-            yield _make_chunk(builder, settings.fmt, start, stop)
+            yield _make_chunk(builder, settings, start, stop)
         return
     context = multiprocessing.get_context("spawn")  # no inherited state: workers rebuild from settings
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
@@ -226,6 +230,7 @@ def write_sample(
     synthetic_benchmarks: bool | None = None,
     contamination_rate: float = DEFAULT_CONTAMINATION_RATE,
     jobs: int = 0,
+    short_records: bool = False,
 ) -> SampleResult:
     """Write a synthetic sample under `out` (layout in the module docstring).
 
@@ -233,6 +238,7 @@ def write_sample(
     whose TruthfulQA questions become the truthful_qa subset); the synthetic set is planted too when
     `synthetic_benchmarks` is true, which is the default only when no folder is given. `jobs` worker
     processes build the records (0: automatic, see `_auto_jobs`); the output does not depend on it.
+    `short_records` writes the short-record shape (`notus.sample.compact`).
     """
     out = Path(out)
     _check(prompts, seed, fmt, shards, contamination_rate, jobs)
@@ -240,7 +246,7 @@ def write_sample(
         raise UsageError(f"--out {out}: exists and is not a folder")
     dirs = tuple(Path(d) for d in benchmark_dirs)
     synthetic = not dirs if synthetic_benchmarks is None else synthetic_benchmarks
-    settings = _Settings(prompts, seed, fmt, dirs, synthetic, contamination_rate)
+    settings = _Settings(prompts, seed, fmt, dirs, synthetic, contamination_rate, short_records)
     builder = _builder(settings)
     if jobs == 0:
         jobs = _auto_jobs(prompts)
@@ -292,6 +298,7 @@ def write_sample(
         "format": fmt,
         "shards": shards,
         "contamination_rate": contamination_rate,
+        "short_records": short_records,
         "benchmarks": sorted({i.origin for items in builder.benchmarks.values() for i in items}),
         "benchmark_items": {name: len(items) for name, items in builder.benchmarks.items()},
         "records": prompts,
