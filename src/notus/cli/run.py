@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from notus.core import memo
 from notus.core.errors import UsageError
-from notus.core.progress import Progress
-from notus.core.runner import DEFAULT_BUILD_DIR, run
+
+# WHY no engine import here: an unchanged rebuild is answered from the no-op memo (notus.core.memo) at the
+# cost of starting Python; polars, pyarrow and duckdb are imported only when something must be computed.
+DEFAULT_BUILD_DIR = Path("data/build")  # notus.core.runner.DEFAULT_BUILD_DIR, kept equal by a test
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,9 +39,20 @@ def main(args: argparse.Namespace) -> int:
         sources["input"] = args.input
     if args.benchmarks:
         sources["benchmarks"] = args.benchmarks
+    key = memo.request_key(args.pipeline, args.build_dir, sets, sources, args.catalog)
+    hit = memo.reusable(memo.lookup(memo.memo_path(args.build_dir, args.pipeline), key))
+    if hit is not None:
+        if not args.quiet:
+            print(f"notus: {hit['pipeline']} version {hit['version_id']} is up to date: reused all {hit['steps']} "
+                  "steps, nothing recomputed", file=sys.stderr)
+        print(hit["printed"])
+        return 0
+    from notus.core.progress import Progress
+    from notus.core.runner import run
+
     result = run(
         args.pipeline, build_dir=args.build_dir, sets=sets, sources=sources, catalog=args.catalog,
-        progress=Progress(quiet=args.quiet),
+        progress=Progress(quiet=args.quiet), memo_key=key,
     )
     print(result.version_dir)
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from notus.core import catalog as catalog_mod
-from notus.core import execute, sqlfile
+from notus.core import execute, noop, sqlfile
 from notus.core.errors import DataError, first_line
 from notus.core.fingerprint import step_fingerprints, step_key, version_id
 from notus.core.params import resolve_params
@@ -50,7 +50,11 @@ def run(
     sources: Mapping[str, str] | None = None,
     catalog: str | Path | None = None,
     progress: Progress | None = None,
+    memo_key: str | None = None,
 ) -> RunResult:
+    """Build or reuse a version. `memo_key` (`notus.core.memo.request_key`, given by `notus run`) writes the
+    no-op memo afterwards; a caller whose steps are registered only in its own process must not give one,
+    since another process could not resolve them."""
     spec = load_spec(spec_path)
     params = resolve_params(spec.params, sets or {}, spec.name)
     store = Store(Path(build_dir))
@@ -77,6 +81,8 @@ def run(
                 result = RunResult(final, vid, False, manifest)
             if not unchanged:  # the catalog already shows this version as latest
                 catalog_mod.refresh(store, catalog_path)
+            if memo_key is not None:
+                noop.remember(spec, memo_key, sources or {}, store.root, vid, catalog_path)
     finally:
         progress.close()
     return result
