@@ -20,7 +20,7 @@ import pytest
 import yaml
 from huggingface_hub import constants
 
-from notus.core.sources import file_sha256
+from notus.core.digests import file_sha256
 from tests.support.hub_server import HubServer, SilentServer
 
 TOKEN = "hf_notus_test_write_token_0123456789"

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from notus.core.sources import file_sha256
+from notus.core.digests import file_sha256
 from notus.verdicts.apply import VERDICTS_SCHEMA
 
 SOURCES = ("evol_instruct", "false_qa", "flan", "sharegpt", "truthful_qa", "ultrachat")

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from notus.core.sources import file_sha256
+from notus.core.digests import file_sha256
 from tests.support.paths import REPO
 
 SHARED_SAMPLE = REPO / ".." / "shared" / "data" / "ultrafeedback-binarized-sample"

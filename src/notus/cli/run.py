@@ -6,11 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from notus.core import memo
+from notus.core import digests, memo
 from notus.core.errors import UsageError
 
 # WHY no engine import here: an unchanged rebuild is answered from the no-op memo (notus.core.memo) at the
-# cost of starting Python; polars, pyarrow and duckdb are imported only when something must be computed.
+# cost of starting Python; polars, pyarrow and duckdb are imported only when something must be computed,
+# while a new input given on the command line is already being hashed (notus.core.digests.prefetch).
 DEFAULT_BUILD_DIR = Path("data/build")  # notus.core.runner.DEFAULT_BUILD_DIR, kept equal by a test
 
 
@@ -47,6 +48,7 @@ def main(args: argparse.Namespace) -> int:
                   "steps, nothing recomputed", file=sys.stderr)
         print(hit["printed"])
         return 0
+    digests.prefetch(sources.values(), args.build_dir / ".cache")  # hashed beside the imports below
     from notus.core.progress import Progress
     from notus.core.runner import run
 

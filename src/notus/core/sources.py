@@ -1,15 +1,13 @@
 """Input sources: a URI resolved to an ordered list of files and a content fingerprint.
 
-The fingerprint is a hash of every file's bytes, so a version id never depends on paths or mtimes. Hashing
-a gigabyte on every run would make a no-op rebuild slow, so digests are remembered in a small cache keyed by
-(path, size, mtime_ns, inode) — the same trade git's index makes.
+The fingerprint is a hash of every file's bytes, so a version id never depends on paths or mtimes; the
+digests come from `notus.core.digests` (cached by stat, hashed ahead when `notus run` can).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -17,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notus.core import plugins
+from notus.core.digests import DigestCache, data_files
 from notus.core.errors import PluginError, UsageError
 from notus.core.plugins import SourceScheme
-
-DATA_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv", ".ndjson", ".jsonl.gz", ".json.gz")
 
 
 @dataclass(frozen=True)
@@ -135,16 +132,8 @@ def resolve_source(name: str, uri: str, cache_dir: Path | None = None) -> Source
     root = found[1].resolve(uri) if found is not None else Path(uri).expanduser()
     if not root.exists():
         raise UsageError(f"source '{name}': {uri} does not exist")
-    if root.is_dir():
-        files = sorted(
-            p for p in root.rglob("*")
-            if p.is_file() and p.name.endswith(DATA_SUFFIXES) and not any(
-                part.startswith(".") for part in p.relative_to(root).parts
-            )
-        )
-    else:
-        files = [root]
-    cache = _DigestCache(cache_dir)
+    files = data_files(root)
+    cache = DigestCache(cache_dir)
     entries = tuple(
         SourceFile(path=p.resolve(), bytes=p.stat().st_size, sha256=cache.digest(p)) for p in files
     )
@@ -155,41 +144,3 @@ def resolve_source(name: str, uri: str, cache_dir: Path | None = None) -> Source
         rel = p.relative_to(root).as_posix() if root.is_dir() else ""
         h.update(f"{rel}\0{f.sha256}\n".encode())
     return Source(name=name, uri=uri, files=entries, fingerprint=h.hexdigest())
-
-
-class _DigestCache:
-    """sha256 per file, reused while the file's stat is unchanged."""
-
-    def __init__(self, cache_dir: Path | None) -> None:
-        self.path = cache_dir / "digests.json" if cache_dir else None
-        self.entries: dict[str, str] = {}
-        self.dirty = False
-        if self.path and self.path.exists():
-            try:
-                self.entries = json.loads(self.path.read_text())
-            except (OSError, ValueError):
-                self.entries = {}
-
-    def digest(self, path: Path) -> str:
-        st = path.stat()
-        key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}"
-        if key not in self.entries:
-            self.entries[key] = file_sha256(path)
-            self.dirty = True
-        return self.entries[key]
-
-    def save(self) -> None:
-        if not (self.path and self.dirty):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(self.entries))
-        os.replace(tmp, self.path)
-
-
-def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()

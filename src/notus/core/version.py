@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow.parquet as pq
 
+from notus.core.digests import file_sha256
 from notus.core.errors import DataError, UsageError
-from notus.core.sources import Source, file_sha256
+from notus.core.sources import Source
 
 if TYPE_CHECKING:
     from notus.core.spec import PipelineSpec
