@@ -5,11 +5,12 @@ The full check cannot: to recompute the version id it loads every step's plugin 
 pyarrow and duckdb), parses every SQL file in DuckDB and re-reads every step's code, only to find the id it
 found last time. So after each run the store remembers, per pipeline, the version id together with what
 it was computed from: the request (spec path, `--set`, `--source`, store and catalog paths, the working
-folder), the environment the spec's sources read (`NOTUS_*`, `HF_*`, `${VAR}`s), and the stat signature
+folder), the environment (`NOTUS_*` and the `${VAR}`s the spec's sources name), and the stat signature
 (size, mtime_ns, ctime_ns, inode) of every file and folder involved: the spec and what it extends, the SQL
 files, every file of the packages whose code is fingerprinted (notus and the step plugins), the engines'
 `__init__` files (a pip upgrade rewrites them), every source file and folder and every default candidate
-that was skipped (a folder appearing there would change the choice). A run first compares all of that;
+that was skipped (a folder appearing there would change the choice; a source behind a URI scheme, whose
+availability the environment decides, writes no memo at all). A run first compares all of that;
 only if every item is the same does it reuse the remembered version without computing its id.
 
 This is the trade `make` and git's index make: a file rewritten with the same size, mtime, ctime and inode
@@ -29,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-ENV_PREFIXES = ("NOTUS_", "HF_", "HUGGINGFACE_")
+ENV_PREFIXES = ("NOTUS_",)
 ENGINES = ("duckdb", "polars", "pyarrow")
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 Signature = list[int] | None
