@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+from notus.core import cachefile
 
 DATA_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv", ".ndjson", ".jsonl.gz", ".json.gz")
 _PENDING: dict[str, Future[str]] = {}  # stat key -> the digest being computed by prefetch
@@ -68,10 +69,7 @@ class DigestCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(self.entries))
-        os.replace(tmp, self.path)
+        cachefile.write(self.path, self.entries)
 
 
 def prefetch(locations: Iterable[str], cache_dir: Path) -> int:

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from notus.core import cachefile
+
 ENV_PREFIXES = ("NOTUS_",)
 ENGINES = ("duckdb", "polars", "pyarrow")
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
@@ -96,10 +98,7 @@ def record(path: Path, key: str, result: Mapping[str, Any], files: Iterable[Path
         "env": {name: os.environ.get(name) for name in sorted(set(env_names))},
         "files": {str(p): signature(p) for p in sorted(set(files))},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(memo), encoding="utf-8")
-    os.replace(tmp, path)
+    cachefile.write(path, memo)
 
 
 def env_names(texts: Iterable[str]) -> set[str]:

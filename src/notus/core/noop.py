@@ -10,14 +10,13 @@ behind a URI scheme (`hf://`) is not local: no memo is written, and the next run
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
 from notus.core import memo
-from notus.core.sources import scheme_of
+from notus.core.sources import anchored, expanded, scheme_of
 from notus.core.spec import PipelineSpec
 from notus.core.step import SqlStep, get_step
 
@@ -67,15 +66,13 @@ def _source_inputs(spec: PipelineSpec, overrides: Mapping[str, str]) -> tuple[li
     env: set[str] = set()
     for name, source in spec.sources.items():
         if name in overrides:
-            candidates, expand = [overrides[name]], False
+            uris: list[str | None] = [overrides[name]]
         else:
-            candidates = [c if "://" in c or c.startswith("$") or Path(c).is_absolute() else str(spec.root / c)
-                          for c in source.candidates]
+            candidates = list(anchored(spec.root, source.candidates))
             env |= memo.env_names(candidates)
-            expand = True
-        for raw in candidates:  # as sources.first_available walks them
-            uri = os.path.expandvars(raw) if expand else raw
-            if expand and (not uri or "${" in uri or "$" in uri.split("/")[0]):
+            uris = [expanded(c) for c in candidates]
+        for uri in uris:  # as sources.first_available walks them
+            if uri is None:
                 continue
             if scheme_of(uri) is not None:
                 return None

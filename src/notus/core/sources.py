@@ -75,13 +75,24 @@ def scheme_of(uri: str) -> tuple[str, SourceScheme] | None:
     return name, scheme
 
 
+def anchored(root: Path, candidates: Sequence[str]) -> dict[str, str]:
+    """Each default candidate with a repo-relative path made absolute under `root` -> as the spec wrote it."""
+    return {c if _is_uri(c) or Path(c).is_absolute() else str(root / c): c for c in candidates}
+
+
+def expanded(candidate: str) -> str | None:
+    """A candidate with its `${VAR}`s expanded; None while one of them is unset (the candidate is skipped)."""
+    uri = os.path.expandvars(candidate)
+    return None if not uri or "${" in uri or "$" in uri.split("/")[0] else uri
+
+
 def first_available(candidates: list[str]) -> str | None:
     """The first candidate URI that can be used now: `${VAR}` set, a path that exists, or a URI whose
     scheme says it is available (a remote one is not when offline). Lets a spec say "this folder if given,
     else the Hub, else the sample"."""
     for raw in candidates:
-        uri = os.path.expandvars(raw)
-        if not uri or "${" in uri or "$" in uri.split("/")[0]:
+        uri = expanded(raw)
+        if uri is None:
             continue
         found = scheme_of(uri)
         if found is not None:
@@ -108,7 +119,7 @@ def resolve_sources(
         uri = overrides.get(name)
         shown = uri
         if uri is None:
-            local = {c if _is_uri(c) or Path(c).is_absolute() else str(root / c): c for c in candidates}
+            local = anchored(root, candidates)
             uri = first_available(list(local))
             # the manifest shows a default as the spec wrote it (repo-relative), not this machine's path
             shown = local.get(uri, uri) if uri else None
